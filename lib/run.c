@@ -1,0 +1,801 @@
+/* run.c - one container process from clone to exit status; see run.h. */
+#include "run.h"
+#include "caps.h"
+#include "cleanup.h"
+#include "fs.h"
+#include "mounts.h"
+#include "tty.h"
+#include "users.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* The signals a foreground rc-unshare passes on to the container. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+/* What the child reports when it cannot get to exec. */
+struct child_report {
+	int status;
+	char msg[RC_ERR_MSG_MAX];
+};
+
+/* Everything the child needs, prepared by the parent before clone. */
+struct child_ctx {
+	const struct rc_run *r;
+	int go_rd, err_wr;
+	int ns_fd[RC_NS_MAX];    /* namespaces to join, -1: none */
+	bool new_net;
+	int null_fd;             /* stdin when not interactive, -1 otherwise */
+	int tty_slave;           /* -1 without -t */
+};
+
+/* The state the parent must undo, however the container ends. */
+struct run_state {
+	const struct rc_run *r;
+	struct rc_cgroup *cg;
+	struct rc_etc etc;
+	int etc_fd;              /* where hostname/hosts/resolv.conf live */
+	char tmpdir[64];         /* for a bare rootfs: a private temp dir */
+	bool pid_written, pinned;
+	struct rc_tty tty;
+	int lock_fd;
+};
+
+struct rc_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+static _Noreturn void child_fail(int fd, int status, const struct rc_err *e)
+{
+	struct child_report rep = { .status = status };
+
+	snprintf(rep.msg, sizeof rep.msg, "%s", e->msg);
+	(void)!write(fd, &rep, sizeof rep);
+	_exit(status);
+}
+
+/* Look cmd up in the container's PATH as execvp would, telling "not
+ * found" (127) from "found but cannot be run" (126). */
+static int find_command(const char *cmd, const char *path, char *out, size_t len, struct rc_err *e)
+{
+	bool denied = false;
+
+	if (strchr(cmd, '/')) {
+		snprintf(out, len, "%s", cmd);
+		return 0;
+	}
+	for (const char *p = path; ; ) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		struct stat st;
+
+		snprintf(out, len, "%.*s/%s", (int)n, n ? p : ".", cmd);
+		if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(out, X_OK) == 0)
+				return 0;
+			denied = true;
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	if (denied) {
+		rc_errf(e, EACCES, "exec: \"%s\"", cmd);
+		return rc_err_status(e, 126);
+	}
+	rc_errf(e, 0, "exec: \"%s\": executable file not found in $PATH", cmd);
+	return rc_err_status(e, 127);
+}
+
+static int set_rlimits(const struct rc_spec *s, struct rc_err *e)
+{
+	for (size_t i = 0; i < s->nrlimits; i++) {
+		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
+		if (setrlimit(s->rlimits[i].resource, &rl) < 0) {
+			struct rlimit cur;
+			getrlimit(s->rlimits[i].resource, &cur);
+			if (errno == EPERM && rl.rlim_max > cur.rlim_max)
+				return rc_errf(e, errno,
+					       "setting resource limit %d to %llu:%llu (the hard limit here is %llu "
+					       "and raising it needs CAP_SYS_RESOURCE)",
+					       s->rlimits[i].resource, (unsigned long long)rl.rlim_cur,
+					       (unsigned long long)rl.rlim_max, (unsigned long long)cur.rlim_max);
+			return rc_errf(e, errno, "setting resource limit %d", s->rlimits[i].resource);
+		}
+	}
+	return 0;
+}
+
+/* Decide uid, gid and groups: -u resolved in the container's own files,
+ * else the config's; HOME from the passwd entry when env lacks it. */
+static int resolve_user(const struct rc_run *r, struct rc_user *u, struct rc_err *e)
+{
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_fclose_ FILE *pw = rc_user_open_db(root, "/etc/passwd");
+	_cleanup_fclose_ FILE *gr = rc_user_open_db(root, "/etc/group");
+	const struct rc_spec *s = r->spec;
+
+	if (r->user) {
+		if (rc_user_resolve(r->user, pw, gr, u, e) < 0)
+			return -1;
+	} else {
+		if (rc_user_lookup_uid(s->uid, pw, gr, u, e) < 0)
+			return -1;
+		u->gid = s->gid;
+		free(u->gids); /* the config's groups are the whole list */
+		u->gids = NULL;
+		u->ngids = 0;
+	}
+	if (s->ngids) {
+		gid_t *n = realloc(u->gids, (u->ngids + s->ngids) * sizeof *n);
+		if (!n)
+			return rc_errf(e, ENOMEM, "allocating");
+		memcpy(n + u->ngids, s->gids, s->ngids * sizeof *n);
+		u->gids = n;
+		u->ngids += s->ngids;
+	}
+	return 0;
+}
+
+static int fill_env(const struct rc_run *r, const struct rc_user *u, struct rc_err *e)
+{
+	struct rc_spec *s = r->spec;
+	char *kv = NULL;
+	int rr = 0;
+
+	if (!rc_env_get(s->env, "PATH"))
+		rr = rc_env_set(&s->env, "PATH=" DEFAULT_PATH, e);
+	if (!rr && !rc_env_get(s->env, "HOSTNAME") && s->hostname) {
+		if (asprintf(&kv, "HOSTNAME=%s", s->hostname) < 0)
+			return rc_errf(e, ENOMEM, "allocating");
+		rr = rc_env_set(&s->env, kv, e);
+		free(kv);
+	}
+	if (!rr && r->tty && !rc_env_get(s->env, "TERM"))
+		rr = rc_env_set(&s->env, "TERM=xterm", e);
+	if (!rr && !rc_env_get(s->env, "HOME")) {
+		if (asprintf(&kv, "HOME=%s", u->home[0] ? u->home : "/") < 0)
+			return rc_errf(e, ENOMEM, "allocating");
+		rr = rc_env_set(&s->env, kv, e);
+		free(kv);
+	}
+	return rr;
+}
+
+static int change_user(const struct rc_spec *s, const struct rc_user *u, struct rc_err *e)
+{
+	if (rc_caps_bound(s->cap_bnd, e) < 0)
+		return -1;
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return rc_errf(e, errno, "keeping capabilities across the user change");
+	if (setgroups(u->ngids, u->gids) < 0)
+		return rc_errf(e, errno, "setting supplementary groups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return rc_errf(e, errno, "setting gid %u", (unsigned)u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return rc_errf(e, errno, "setting uid %u", (unsigned)u->uid);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return rc_errf(e, errno, "clearing keep-capabilities");
+	if (rc_caps_set(s->cap_eff, s->cap_prm, s->cap_inh, s->cap_amb, e) < 0)
+		return -1;
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return rc_errf(e, errno, "setting no_new_privs");
+	return 0;
+}
+
+/* The working directory, made if missing, and checked to be inside the
+ * container: a descriptor leaked from the host (runc's CVE-2024-21626)
+ * would show up as a cwd outside the root. */
+static int enter_cwd(const char *cwd, struct rc_err *e)
+{
+	char buf[PATH_MAX];
+
+	if (cwd[0] != '/')
+		return rc_errf(e, 0, "working directory %s is not an absolute path", cwd);
+	if (rc_mkdir_p_at(AT_FDCWD, cwd, 0755, e) < 0)
+		return rc_err_prefix(e, "creating the working directory");
+	if (chdir(cwd) < 0)
+		return rc_errf(e, errno, "entering the working directory %s", cwd);
+	if (!getcwd(buf, sizeof buf) || buf[0] != '/')
+		return rc_errf(e, errno ? errno : EPERM, "the working directory is outside the container");
+	return 0;
+}
+
+/* --init: stay as pid 1, pass every signal on to the command and reap
+ * whatever is orphaned, exiting with the command's status. */
+static volatile pid_t init_child;
+
+static void init_forward(int sig)
+{
+	if (init_child > 0)
+		kill(init_child, sig);
+}
+
+static _Noreturn void init_reaper(pid_t child)
+{
+	struct sigaction sa = { .sa_handler = init_forward };
+	int st;
+
+	init_child = child;
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGCHLD && sig != SIGKILL && sig != SIGSTOP && sig < SIGRTMIN)
+			sigaction(sig, &sa, NULL);
+	for (;;) {
+		pid_t p = wait(&st);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			_exit(0);
+		if (p == child)
+			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	}
+}
+
+static void reset_signals(void)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static const int ns_clone[RC_NS_MAX] = {
+	[RC_NS_PID] = CLONE_NEWPID, [RC_NS_NET] = CLONE_NEWNET, [RC_NS_MNT] = CLONE_NEWNS,
+	[RC_NS_IPC] = CLONE_NEWIPC, [RC_NS_UTS] = CLONE_NEWUTS, [RC_NS_CGROUP] = CLONE_NEWCGROUP,
+};
+
+static _Noreturn void child_main(struct child_ctx *c)
+{
+	const struct rc_run *r = c->r;
+	struct rc_spec *s = r->spec;
+	struct rc_err e = { 0 };
+	struct rc_user u = { 0 };
+	char cmd[PATH_MAX], go;
+	struct rc_fs fs = { .rootfs = r->rootfs, .bundle = r->bundle, .spec = s };
+
+	reset_signals();
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Not dumpable while the runtime's memory is ours: no process of the
+	 * container may open /proc/1/exe or /proc/1/mem of us. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (read(c->go_rd, &go, 1) != 1)
+		_exit(125); /* the parent is gone */
+	close(c->go_rd);
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], ns_clone[k]) < 0) {
+			rc_errf(&e, errno, "joining the %s namespace", k == RC_NS_NET ? "network" : "given");
+			child_fail(c->err_wr, 125, &e);
+		}
+	/* Now that the parent has moved us into our cgroup, that cgroup is
+	 * the root of the new cgroup namespace. */
+	if (s->ns[RC_NS_CGROUP] && c->ns_fd[RC_NS_CGROUP] < 0 && unshare(CLONE_NEWCGROUP) < 0 &&
+	    errno != EINVAL) {
+		rc_errf(&e, errno, "creating the cgroup namespace");
+		child_fail(c->err_wr, 125, &e);
+	}
+	if (c->new_net && rc_netns_lo_up(&e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (s->hostname && s->ns[RC_NS_UTS] && sethostname(s->hostname, strlen(s->hostname)) < 0) {
+		rc_errf(&e, errno, "setting the hostname %s", s->hostname);
+		child_fail(c->err_wr, 125, &e);
+	}
+	umask(0);
+	if (rc_fs_setup(&fs, &e) < 0) {
+		rc_err_prefix(&e, "setting up the container's filesystem");
+		child_fail(c->err_wr, 125, &e);
+	}
+	umask(022);
+	if (c->tty_slave >= 0 && rc_tty_attach(c->tty_slave, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (c->null_fd >= 0 && dup2(c->null_fd, STDIN_FILENO) < 0) {
+		rc_errf(&e, errno, "redirecting stdin");
+		child_fail(c->err_wr, 125, &e);
+	}
+	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0 ||
+	    enter_cwd(s->cwd, &e) < 0 || change_user(s, &u, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (!s->args || !s->args[0]) {
+		rc_errf(&e, 0, "no command given and the config has none");
+		child_fail(c->err_wr, 125, &e);
+	}
+	if (find_command(s->args[0], rc_env_get(s->env, "PATH"), cmd, sizeof cmd, &e) < 0)
+		child_fail(c->err_wr, e.status, &e);
+	/* Nothing of the runtime survives exec but stdio (and the report
+	 * pipe, which is close-on-exec like everything else). */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		rc_errf(&e, errno, "closing the runtime's descriptors");
+		child_fail(c->err_wr, 125, &e);
+	}
+	if (r->init) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			rc_errf(&e, errno, "starting the init process's child");
+			child_fail(c->err_wr, 125, &e);
+		}
+		if (pid > 0) {
+			close(c->err_wr);
+			init_reaper(pid);
+		}
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	}
+	execve(cmd, s->args, s->env);
+	int err = errno;
+	rc_errf(&e, err, "exec: \"%s\"", s->args[0]);
+	child_fail(c->err_wr, err == ENOENT ? 127 : 126, &e);
+}
+
+/* ---- the parent side ---- */
+
+static int lock_container(struct run_state *st, struct rc_err *e)
+{
+	if (st->r->dir_fd < 0)
+		return 0;
+	st->lock_fd = openat(st->r->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->lock_fd < 0)
+		return rc_errf(e, errno, "opening the container directory");
+	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return rc_errf(e, 0, "container %s is already running", st->r->name);
+		return rc_errf(e, errno, "locking the container directory");
+	}
+	return 0;
+}
+
+static int add_mount(struct rc_spec *s, const char *dest, const char *source, bool ro,
+		     struct rc_err *e)
+{
+	struct rc_mount *n = realloc(s->mounts, (s->nmounts + 1) * sizeof *n);
+
+	if (!n)
+		return rc_errf(e, ENOMEM, "allocating");
+	s->mounts = n;
+	n = &s->mounts[s->nmounts];
+	memset(n, 0, sizeof *n);
+	n->dest = strdup(dest);
+	n->source = strdup(source);
+	n->type = strdup("bind");
+	if (!n->dest || !n->source || !n->type) {
+		free(n->dest);
+		free(n->source);
+		free(n->type);
+		return rc_errf(e, ENOMEM, "allocating");
+	}
+	n->bind = true;
+	n->flags = ro ? MS_RDONLY : 0;
+	s->nmounts++;
+	return 0;
+}
+
+/* hostname, hosts and resolv.conf: the container directory's (rc-net-up's
+ * or defaults written now), bind-mounted over the image's. */
+static int prepare_etc(struct run_state *st, struct rc_err *e)
+{
+	const struct rc_run *r = st->r;
+	char src[PATH_MAX + 16], dest[32];
+
+	if (r->dir_fd >= 0) {
+		st->etc_fd = r->dir_fd;
+	} else {
+		snprintf(st->tmpdir, sizeof st->tmpdir, "/tmp/rc-unshare.XXXXXX");
+		if (!mkdtemp(st->tmpdir)) {
+			st->tmpdir[0] = '\0';
+			return rc_errf(e, errno, "creating a temporary directory");
+		}
+		st->etc_fd = open(st->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (st->etc_fd < 0)
+			return rc_errf(e, errno, "opening %s", st->tmpdir);
+	}
+	if (rc_etc_prepare(st->etc_fd, r->spec->hostname, r->net, &st->etc, e) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		snprintf(src, sizeof src, "%s/%s", r->dir_fd >= 0 ? r->bundle : st->tmpdir, rc_etc_files[i]);
+		snprintf(dest, sizeof dest, "/etc/%s", rc_etc_files[i]);
+		if (add_mount(r->spec, dest, src, false, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void cleanup(struct run_state *st)
+{
+	const struct rc_run *r = st->r;
+	struct rc_err e = { 0 };
+
+	rc_tty_close(&st->tty);
+	if (st->cg && rc_cgroup_destroy(st->cg, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	st->cg = NULL;
+	if (st->pinned && rc_netns_unpin(r->dir_fd, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	if (st->pid_written)
+		unlinkat(r->dir_fd, "pid", 0);
+	if (st->etc_fd >= 0)
+		rc_etc_cleanup(st->etc_fd, &st->etc);
+	if (st->tmpdir[0]) {
+		close(st->etc_fd);
+		rmdir(st->tmpdir);
+	}
+	st->etc_fd = -1;
+	if (r->remove && r->containers_fd >= 0 && rc_rm_rf_at(r->containers_fd, r->name, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	st->lock_fd = -1;
+}
+
+static int status_of(int ws)
+{
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Copy what is readable on from to to; false at end of file or error. */
+static bool pump(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof buf);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	return rc_write_all(to, buf, (size_t)n) == 0;
+}
+
+/* Wait for the container, passing signals on and relaying its terminal. */
+static int supervise(struct run_state *st, pid_t pid, int sfd)
+{
+	int ws = 0;
+	bool in_open = st->r->interactive && st->tty.master >= 0, out_open = st->tty.master >= 0;
+
+	for (;;) {
+		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { out_open ? st->tty.master : -1, POLLIN, 0 },
+				       { in_open ? STDIN_FILENO : -1, POLLIN, 0 } };
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents && !pump(st->tty.master, STDOUT_FILENO))
+			out_open = false;
+		if (p[2].revents && !pump(STDIN_FILENO, st->tty.master))
+			in_open = false;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof si) != sizeof si)
+			continue;
+		if (si.ssi_signo == SIGWINCH) {
+			rc_tty_resize(&st->tty);
+		} else if (si.ssi_signo == SIGCHLD) {
+			pid_t w = waitpid(pid, &ws, WNOHANG);
+			if (w == pid)
+				break;
+		} else {
+			kill(pid, (int)si.ssi_signo);
+		}
+	}
+	if (out_open) { /* what the process wrote just before it ended */
+		char buf[8192];
+		ssize_t n;
+
+		fcntl(st->tty.master, F_SETFL, O_NONBLOCK);
+		while ((n = read(st->tty.master, buf, sizeof buf)) > 0)
+			if (rc_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+				break;
+	}
+	return status_of(ws);
+}
+
+static int open_namespaces(const struct rc_run *r, struct child_ctx *c, struct rc_err *e)
+{
+	const struct rc_spec *s = r->spec;
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		c->ns_fd[k] = -1;
+	for (int k = 0; k < RC_NS_MAX; k++) {
+		if (!s->ns_path[k] || k == RC_NS_MNT)
+			continue;
+		c->ns_fd[k] = open(s->ns_path[k], O_RDONLY | O_CLOEXEC);
+		if (c->ns_fd[k] < 0)
+			return rc_errf(e, errno, "opening namespace %s", s->ns_path[k]);
+	}
+	if (r->net == RC_NET_DEFAULT && r->dir_fd >= 0 && c->ns_fd[RC_NS_NET] < 0) {
+		int fd = rc_netns_open_pinned(r->dir_fd, e);
+		if (fd < -1)
+			return -1;
+		c->ns_fd[RC_NS_NET] = fd;
+	}
+	return 0;
+}
+
+static void close_namespaces(struct child_ctx *c)
+{
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (c->ns_fd[k] >= 0)
+			close(c->ns_fd[k]);
+}
+
+static uint64_t clone_flags(const struct rc_run *r, const struct child_ctx *c)
+{
+	uint64_t f = CLONE_NEWNS;
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (r->spec->ns[k] && c->ns_fd[k] < 0 && k != RC_NS_CGROUP && k != RC_NS_NET)
+			f |= (uint64_t)ns_clone[k];
+	if (c->new_net)
+		f |= CLONE_NEWNET;
+	return f;
+}
+
+static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d\n", (int)pid);
+
+	if (st->r->dir_fd < 0)
+		return 0;
+	if (rc_write_file_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
+		return rc_err_prefix(e, "writing the pid file");
+	st->pid_written = true;
+	return 0;
+}
+
+/* Start the container and wait for it. notify_fd (detached monitor) gets
+ * "P<pid>" once the command runs, or the failure. */
+static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct rc_err *e)
+{
+	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1, .tty = { -1, -1, false, { 0 } } };
+	struct child_ctx c = { .r = r, .go_rd = -1, .err_wr = -1, .null_fd = -1, .tty_slave = -1 };
+	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1;
+	int pipes[2];
+	sigset_t mask, old;
+	pid_t pid;
+	struct child_report rep;
+	ssize_t n;
+	int ret = -1;
+
+	rc_err_status(e, 125);
+	if (lock_container(&st, e) < 0 || prepare_etc(&st, e) < 0)
+		goto out;
+	if (r->tty) {
+		char src[64];
+		if (rc_tty_open(&st.tty, e) < 0)
+			goto out;
+		if (ptsname_r(st.tty.master, src, sizeof src) != 0) {
+			rc_errf(e, errno, "naming the pseudo-terminal");
+			goto out;
+		}
+		if (add_mount(r->spec, "/dev/console", src, false, e) < 0)
+			goto out;
+		c.tty_slave = st.tty.slave;
+	} else if (!r->interactive) {
+		c.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (c.null_fd < 0) {
+			rc_errf(e, errno, "opening /dev/null");
+			goto out;
+		}
+	}
+	if (open_namespaces(r, &c, e) < 0)
+		goto out;
+	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&
+		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
+	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->name,
+			     &r->limits, &st.cg, e) < 0)
+		goto out;
+	if (pipe2(pipes, O_CLOEXEC) < 0) {
+		rc_errf(e, errno, "creating a pipe");
+		goto out;
+	}
+	c.go_rd = pipes[0];
+	go_wr = pipes[1];
+	if (pipe2(pipes, O_CLOEXEC) < 0) {
+		rc_errf(e, errno, "creating a pipe");
+		goto out;
+	}
+	err_rd = pipes[0];
+	c.err_wr = pipes[1];
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		sigaddset(&mask, forwarded[i]);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGWINCH);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		rc_errf(e, errno, "creating a signalfd");
+		goto out_sig;
+	}
+
+	struct rc_clone_args ca = { .flags = clone_flags(r, &c), .exit_signal = SIGCHLD };
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid < 0) {
+		rc_errf(e, errno, "creating the container's namespaces");
+		goto out_sig;
+	}
+	if (pid == 0)
+		child_main(&c);
+	close(c.go_rd);
+	c.go_rd = -1;
+	close(c.err_wr);
+	c.err_wr = -1;
+	if (st.tty.slave >= 0) {
+		close(st.tty.slave);
+		st.tty.slave = -1;
+	}
+
+	if (rc_cgroup_enter(st.cg, pid, e) < 0 || write_pid(&st, pid, e) < 0)
+		goto kill_child;
+	if (c.new_net && r->net == RC_NET_DEFAULT && r->dir_fd >= 0) {
+		if (rc_netns_pin(r->dir_fd, pid, e) < 0)
+			goto kill_child;
+		st.pinned = true;
+	}
+	if (write(go_wr, "g", 1) != 1) {
+		rc_errf(e, errno, "starting the container");
+		goto kill_child;
+	}
+	n = read(err_rd, &rep, sizeof rep);
+	if (n > 0) {
+		int ws;
+		waitpid(pid, &ws, 0);
+		rep.msg[sizeof rep.msg - 1] = '\0';
+		rc_errf(e, 0, "%s", rep.msg);
+		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
+		goto out_sig;
+	}
+	if (notify_fd >= 0) {
+		dprintf(notify_fd, "P%d\n", (int)pid);
+		close(notify_fd);
+	}
+	if (st.tty.master >= 0 && r->interactive && rc_tty_raw(&st.tty, e) < 0)
+		rc_warn("rc-unshare", "%s", e->msg);
+	*ret_status = supervise(&st, pid, sfd);
+	ret = 0;
+	goto out_sig;
+
+kill_child:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+out_sig:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (c.go_rd >= 0)
+		close(c.go_rd);
+	if (c.err_wr >= 0)
+		close(c.err_wr);
+	if (c.null_fd >= 0)
+		close(c.null_fd);
+	close_namespaces(&c);
+	cleanup(&st);
+	return ret;
+}
+
+/* Close every descriptor but those in keep (the detached monitor must not
+ * hold its caller's pipes open). */
+static void close_others(const int *keep, size_t nkeep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int self = d ? dirfd(d) : -1;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		bool kept = fd == self || de->d_name[0] == '.';
+		for (size_t i = 0; i < nkeep; i++)
+			kept = kept || keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* -d: a monitor process (in its own session, output to containers/NAME/log)
+ * runs the container as the foreground does; this process only waits for
+ * it to report the pid or the failure. */
+static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
+{
+	int p[2], log;
+	pid_t mon;
+	char buf[RC_ERR_MSG_MAX + 16];
+	size_t got = 0;
+	ssize_t n;
+
+	rc_err_status(e, 125);
+	if (r->dir_fd < 0)
+		return rc_errf(e, 0, "-d needs a container NAME (its log lives in the container directory)");
+	log = openat(r->dir_fd, "log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (log < 0)
+		return rc_errf(e, errno, "opening the container's log");
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		close(log);
+		return rc_errf(e, errno, "creating a pipe");
+	}
+	fflush(NULL);
+	mon = fork();
+	if (mon < 0) {
+		close(log);
+		close(p[0]);
+		close(p[1]);
+		return rc_errf(e, errno, "starting the monitor");
+	}
+	if (mon == 0) {
+		struct rc_err me = { 0 };
+		int st = 0;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int keep[] = { r->dir_fd, r->containers_fd, p[1], log, null };
+
+		close(p[0]);
+		setsid();
+		close_others(keep, sizeof keep / sizeof *keep);
+		dup2(null, STDIN_FILENO);
+		dup2(log, STDOUT_FILENO);
+		dup2(log, STDERR_FILENO);
+		if (run_fg(r, p[1], &st, &me) < 0) {
+			dprintf(p[1], "E%d %s", me.status ? me.status : 125, me.msg);
+			_exit(me.status ? me.status : 125);
+		}
+		_exit(st);
+	}
+	close(p[1]);
+	close(log);
+	while (got < sizeof buf - 1 && (n = read(p[0], buf + got, sizeof buf - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+		if (buf[0] == 'P' && memchr(buf, '\n', got))
+			break;
+	}
+	close(p[0]);
+	buf[got] = '\0';
+	if (buf[0] == 'P') {
+		*ret_pid = atoi(buf + 1);
+		return 0;
+	}
+	if (buf[0] == 'E') {
+		char *msg = strchr(buf, ' ');
+		rc_errf(e, 0, "%s", msg ? msg + 1 : "failed");
+		return rc_err_status(e, atoi(buf + 1));
+	}
+	int ws;
+	waitpid(mon, &ws, 0);
+	return rc_errf(e, 0, "the monitor process ended before the container started");
+}
+
+int rc_run(const struct rc_run *r, int *ret_status, struct rc_err *e)
+{
+	if (r->detach)
+		return run_detached(r, ret_status, e);
+	return run_fg(r, -1, ret_status, e);
+}
