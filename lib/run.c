@@ -23,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -50,7 +51,9 @@ struct child_ctx {
 	int ns_fd[RC_NS_MAX];    /* namespaces to join, -1: none */
 	bool new_net;
 	int null_fd;             /* stdin when not interactive, -1 otherwise */
-	int tty_slave;           /* -1 without -t */
+	int tty_sock;            /* -t: where the pty master goes, -1 otherwise */
+	bool has_ws;
+	struct winsize ws;       /* the caller's window size */
 };
 
 /* The state the parent must undo, however the container ends. */
@@ -150,7 +153,7 @@ static int resolve_user(const struct rc_run *r, struct rc_user *u, struct rc_err
 		u->gids = NULL;
 		u->ngids = 0;
 	}
-	if (s->ngids) {
+	if (s->ngids && !r->user) {
 		gid_t *n = realloc(u->gids, (u->ngids + s->ngids) * sizeof *n);
 		if (!n)
 			return rc_errf(e, ENOMEM, "allocating");
@@ -311,8 +314,14 @@ static _Noreturn void child_main(struct child_ctx *c)
 		child_fail(c->err_wr, 125, &e);
 	}
 	umask(022);
-	if (c->tty_slave >= 0 && rc_tty_attach(c->tty_slave, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
+	if (c->tty_sock >= 0) {
+		int master, slave;
+		if (rc_tty_open_in_container(c->has_ws ? &c->ws : NULL, &master, &slave, &e) < 0 ||
+		    rc_tty_send_fd(c->tty_sock, master, &e) < 0 || rc_tty_attach(slave, &e) < 0)
+			child_fail(c->err_wr, 125, &e);
+		close(master);
+		close(c->tty_sock);
+	}
 	if (c->null_fd >= 0 && dup2(c->null_fd, STDIN_FILENO) < 0) {
 		rc_errf(&e, errno, "redirecting stdin");
 		child_fail(c->err_wr, 125, &e);
@@ -570,9 +579,9 @@ static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
  * "P<pid>" once the command runs, or the failure. */
 static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct rc_err *e)
 {
-	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1, .tty = { -1, -1, false, { 0 } } };
-	struct child_ctx c = { .r = r, .go_rd = -1, .err_wr = -1, .null_fd = -1, .tty_slave = -1 };
-	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1;
+	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1, .tty = { -1, false, { 0 } } };
+	struct child_ctx c = { .r = r, .go_rd = -1, .err_wr = -1, .null_fd = -1, .tty_sock = -1 };
+	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, tty_sock = -1;
 	int pipes[2];
 	sigset_t mask, old;
 	pid_t pid;
@@ -584,16 +593,14 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 	if (lock_container(&st, e) < 0 || prepare_etc(&st, e) < 0)
 		goto out;
 	if (r->tty) {
-		char src[64];
-		if (rc_tty_open(&st.tty, e) < 0)
-			goto out;
-		if (ptsname_r(st.tty.master, src, sizeof src) != 0) {
-			rc_errf(e, errno, "naming the pseudo-terminal");
+		int sp[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+			rc_errf(e, errno, "creating a socket pair");
 			goto out;
 		}
-		if (add_mount(r->spec, "/dev/console", src, false, e) < 0)
-			goto out;
-		c.tty_slave = st.tty.slave;
+		tty_sock = sp[0];
+		c.tty_sock = sp[1];
+		c.has_ws = rc_tty_caller_size(&c.ws);
 	} else if (!r->interactive) {
 		c.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (c.null_fd < 0) {
@@ -646,9 +653,9 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 	c.go_rd = -1;
 	close(c.err_wr);
 	c.err_wr = -1;
-	if (st.tty.slave >= 0) {
-		close(st.tty.slave);
-		st.tty.slave = -1;
+	if (c.tty_sock >= 0) {
+		close(c.tty_sock);
+		c.tty_sock = -1;
 	}
 
 	if (rc_cgroup_enter(st.cg, pid, e) < 0 || write_pid(&st, pid, e) < 0)
@@ -662,6 +669,8 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 		rc_errf(e, errno, "starting the container");
 		goto kill_child;
 	}
+	if (tty_sock >= 0)
+		st.tty.master = rc_tty_recv_fd(tty_sock); /* -1: the child failed, see below */
 	n = read(err_rd, &rep, sizeof rep);
 	if (n > 0) {
 		int ws;
@@ -693,6 +702,8 @@ out:
 		close(c.err_wr);
 	if (c.null_fd >= 0)
 		close(c.null_fd);
+	if (c.tty_sock >= 0)
+		close(c.tty_sock);
 	close_namespaces(&c);
 	cleanup(&st);
 	return ret;
