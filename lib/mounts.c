@@ -44,8 +44,11 @@ static void fd_path(char buf[static 32], int fd)
 	snprintf(buf, 32, "/proc/self/fd/%d", fd);
 }
 
-/* mkdir -p of path inside the root; returns an O_PATH descriptor of it. */
-static int mkdir_in_root(int rootfd, const char *path, uint64_t resolve, struct rc_err *e)
+/* mkdir -p of path inside the root; returns an O_PATH descriptor of it.
+ * A dangling symlink on the way is followed inside the root (its target
+ * made), as the container would see it; depth bounds symlink loops. */
+static int mkdir_in_root_at(int rootfd, const char *path, uint64_t resolve, int depth,
+			    struct rc_err *e)
 {
 	char prefix[PATH_MAX];
 	size_t len = strlen(path);
@@ -70,6 +73,20 @@ static int mkdir_in_root(int rootfd, const char *path, uint64_t resolve, struct 
 			if (mkdirat(parent, comp, 0755) < 0 && errno != EEXIST)
 				return rc_errf(e, errno, "creating mount target %s in the rootfs", prefix);
 			fd = open_how(rootfd, prefix, O_PATH | O_DIRECTORY, resolve);
+			char link[PATH_MAX], next[2 * PATH_MAX + 2];
+			ssize_t n;
+			if (fd == -ENOENT && !(resolve & RESOLVE_NO_SYMLINKS) &&
+			    (n = readlinkat(parent, comp, link, sizeof link - 1)) > 0) {
+				link[n] = '\0';
+				if (depth >= 40)
+					return rc_errf(e, ELOOP, "mount target %s in the rootfs", path);
+				if (link[0] == '/')
+					snprintf(next, sizeof next, "%s%s", link, path + i);
+				else
+					snprintf(next, sizeof next, "%.*s/%s%s", (int)(comp - prefix), prefix,
+						 link, path + i);
+				return mkdir_in_root_at(rootfd, next, resolve, depth + 1, e);
+			}
 		}
 		if (fd < 0)
 			return rc_errf(e, -fd, "mount target %s in the rootfs", prefix);
@@ -77,6 +94,11 @@ static int mkdir_in_root(int rootfd, const char *path, uint64_t resolve, struct 
 		parent = fd;
 	}
 	return rc_steal_fd(&parent);
+}
+
+static int mkdir_in_root(int rootfd, const char *path, uint64_t resolve, struct rc_err *e)
+{
+	return mkdir_in_root_at(rootfd, path, resolve, 0, e);
 }
 
 /* The mount target for path: a directory, or (want_file) a regular file,

@@ -633,6 +633,10 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 		sigaddset(&mask, forwarded[i]);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGWINCH);
+	/* A shell starts background jobs with SIGINT and SIGQUIT ignored; an
+	 * ignored signal never reaches the signalfd, so take them back. */
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		signal(forwarded[i], SIG_DFL);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
