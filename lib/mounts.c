@@ -258,7 +258,9 @@ static int mount_cgroup_v1(int rootfd, const struct rc_mount *m, struct rc_err *
 		if (strncmp(mnt, RC_CGROUP_BASE "/", sizeof RC_CGROUP_BASE) ||
 		    strchr(mnt + sizeof RC_CGROUP_BASE, '/'))
 			continue;
-		if (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2"))
+		/* Only the v1 hierarchies: a hybrid host's cgroup2 tree holds no
+		 * controller the container is limited by (crun and runc skip it too). */
+		if (strcmp(fstype, "cgroup"))
 			continue;
 		for (char *o = strtok(opts, ","); o; o = strtok(NULL, ",")) {
 			if (!strcmp(o, "rw") || !strcmp(o, "ro"))
@@ -360,7 +362,7 @@ static int mask_path(int rootfd, const char *path, struct rc_err *e)
 	fd_path(np, null);
 	if (mount(np, p, NULL, MS_BIND, NULL) < 0)
 		return rc_errf(e, errno, "masking %s", path);
-	return 0;
+	return remount_bind(rootfd, path, MS_RDONLY, e) < 0 ? rc_err_prefix(e, "masking %s", path) : 0;
 }
 
 static int readonly_path(int rootfd, const char *path, struct rc_err *e)

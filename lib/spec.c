@@ -407,6 +407,7 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 	if (dup_strv(json_object_get(l, "maskedPaths"), "linux.maskedPaths", &s->masked, e) < 0 ||
 	    dup_strv(json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", &s->readonly, e) < 0)
 		return -1;
+	s->seccomp = json_object_get(l, "seccomp") != NULL;
 	res = json_object_get(l, "resources");
 	if (res) {
 		v = json_object_get(res, "memory");
