@@ -55,7 +55,7 @@ static int write_str(const char *dir, const char *file, const char *val, struct 
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
 	/* O_CREAT is a no-op on cgroupfs, and lets tests use a plain directory. */
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return rc_errf(e, errno, "opening %s", path);
 	if (rc_write_all(fd, val, strlen(val)) < 0)
