@@ -50,7 +50,7 @@ int rc_netns_pin(int dirfd, pid_t pid, struct rc_err *e)
 		return rc_errf(e, errno, "creating the network namespace pin");
 	close(fd);
 	/* Owner first: a crash between the two leaves a pin we will remove. */
-	if (rc_write_file_at(dirfd, "netns.owner", "rc-unshare\n", 11, 0644, e) < 0)
+	if (rc_write_volatile_at(dirfd, "netns.owner", "rc-unshare\n", 11, 0644, e) < 0)
 		return -1;
 	snprintf(src, sizeof src, "/proc/%d/ns/net", (int)pid);
 	snprintf(dst, sizeof dst, "/proc/self/fd/%d", dirfd);
@@ -143,7 +143,7 @@ char *rc_resolv_conf_for(const char *host, const char *upstream)
 
 static int make_file(int dirfd, const char *name, const char *text, struct rc_err *e)
 {
-	return rc_write_file_at(dirfd, name, text, strlen(text), 0644, e);
+	return rc_write_volatile_at(dirfd, name, text, strlen(text), 0644, e);
 }
 
 int rc_etc_prepare(int dirfd, const char *hostname, enum rc_net_mode mode,

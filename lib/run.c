@@ -569,7 +569,7 @@ static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
 
 	if (st->r->dir_fd < 0)
 		return 0;
-	if (rc_write_file_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
+	if (rc_write_volatile_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
 		return rc_err_prefix(e, "writing the pid file");
 	st->pid_written = true;
 	return 0;
