@@ -157,6 +157,23 @@ static int v1_limits(const struct hier *h, const struct rc_limits *l, struct rc_
 	return 0;
 }
 
+/* Docker's default device rules: nodes may be made (mknod) but only the
+ * standard ones opened, so CAP_MKNOD cannot reach a host disk. */
+static const char *const default_devices[] = {
+	"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
+	"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
+};
+
+static int v1_devices(const struct hier *h, struct rc_err *e)
+{
+	if (write_str(h->dir, "devices.deny", "a", e) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof default_devices / sizeof *default_devices; i++)
+		if (write_str(h->dir, "devices.allow", default_devices[i], e) < 0)
+			return -1;
+	return 0;
+}
+
 /* Every v1 hierarchy mounted directly below base, from mountinfo. */
 static int v1_create(struct rc_cgroup *cg, const char *base, const char *name,
 		     const struct rc_limits *l, struct rc_err *e)
@@ -200,6 +217,8 @@ static int v1_create(struct rc_cgroup *cg, const char *base, const char *name,
 		}
 		cg->n++;
 		if (v1_limits(h, l, e) < 0)
+			return -1;
+		if (has_ctrl(opts, "devices") && v1_devices(h, e) < 0)
 			return -1;
 	}
 	if (!cg->n)

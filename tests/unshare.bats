@@ -128,6 +128,13 @@ wait_for_file() {
 	[ "$(hostname)" = "$before" ]
 }
 
+@test "a device node made inside cannot open the host's disk" {
+	dev=$(mountpoint -d /)
+	run rc-unshare c1 -- sh -c "mknod /tmp/disk b ${dev%%:*} ${dev##*:} && head -c 4 /tmp/disk"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep 'Operation not permitted'
+}
+
 @test "the process cannot see the host's root" {
 	echo secret >"$BATS_TEST_TMPDIR/host-only"
 	run rc-unshare c1 -- sh -c "cat '$BATS_TEST_TMPDIR/host-only'; ls /; grep -c '' /proc/self/mountinfo"
