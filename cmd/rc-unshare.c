@@ -245,14 +245,18 @@ static int add_volume(struct rc_spec *s, const char *v, struct rc_err *e)
 		return rc_errf(e, ENOMEM, "allocating");
 	src = copy;
 	dst = strchr(src, ':');
-	if (!dst)
-		return rc_err_status(e, 2), rc_errf(e, 0, "invalid volume \"%s\": expected SRC:DST[:ro]", v);
+	if (!dst) {
+		rc_errf(e, 0, "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", v);
+		return rc_err_status(e, 2);
+	}
 	*dst++ = '\0';
 	mode = strchr(dst, ':');
 	if (mode)
 		*mode++ = '\0';
-	if (src[0] != '/' || dst[0] != '/' || (mode && strcmp(mode, "ro") && strcmp(mode, "rw")))
-		return rc_errf(e, 0, "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", v);
+	if (src[0] != '/' || dst[0] != '/' || (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))) {
+		rc_errf(e, 0, "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", v);
+		return rc_err_status(e, 2);
+	}
 	if (stat(src, &st) < 0)
 		return rc_errf(e, errno, "volume source %s", src);
 	m = realloc(s->mounts, (s->nmounts + 1) * sizeof *m);

@@ -535,6 +535,10 @@ static int open_namespaces(const struct rc_run *r, struct child_ctx *c, struct r
 			return rc_errf(e, errno, "opening namespace %s", s->ns_path[k]);
 	}
 	if (r->net == RC_NET_DEFAULT && r->dir_fd >= 0 && c->ns_fd[RC_NS_NET] < 0) {
+		/* We hold the container's lock: a pin of ours still there is left
+		 * from a run that was killed before it could clean up. */
+		if (rc_netns_unpin(r->dir_fd, e) < 0)
+			return -1;
 		int fd = rc_netns_open_pinned(r->dir_fd, e);
 		if (fd < -1)
 			return -1;

@@ -503,6 +503,17 @@ wait_for_file() {
 	rm "$RC_ROOT/containers/c1/netns"
 }
 
+@test "a pin left by a killed rc-unshare is replaced, not joined" {
+	touch "$RC_ROOT/containers/c1/netns"
+	unshare --net="$RC_ROOT/containers/c1/netns" true
+	echo rc-unshare >"$RC_ROOT/containers/c1/netns.owner"
+	old=$(nsenter --net="$RC_ROOT/containers/c1/netns" readlink /proc/self/ns/net)
+	run rc-unshare c1 -- readlink /proc/self/ns/net
+	[ "$status" -eq 0 ]
+	[ "$output" != "$old" ]
+	assert_clean c1
+}
+
 @test "--net none has only lo and --net host sees the host's links" {
 	run rc-unshare --net none c1 -- sh -c 'ip -o link | wc -l'
 	[ "$output" = 1 ]
@@ -586,6 +597,24 @@ wait_for_file() {
 	echo "$output" | grep 'volume source /no/such/dir: No such file or directory'
 	[ ! -e "$RC_ROOT/containers/c1/rootfs/data" ]
 	assert_clean c1
+}
+
+@test "a malformed -v is a usage error" {
+	run rc-unshare -v relative:/data c1 -- true
+	[ "$status" -eq 2 ]
+	echo "$output" | grep 'invalid volume'
+	run rc-unshare -v /tmp c1 -- true
+	[ "$status" -eq 2 ]
+	run rc-unshare -v /tmp:/data:rx c1 -- true
+	[ "$status" -eq 2 ]
+}
+
+@test "options may follow NAME, and a command without -- keeps its own options" {
+	run rc-unshare c1 -e A=1 sh -c 'echo $A-$0' zero
+	[ "$status" -eq 0 ]
+	[ "$output" = 1-zero ]
+	run rc-unshare c1 ls -d /etc
+	[ "$output" = /etc ]
 }
 
 @test "a --memory, --cpus or --pids-limit that does not parse is a usage error" {
