@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -149,8 +150,18 @@ static int make_file(int dirfd, const char *name, const char *text, struct rc_er
 int rc_etc_prepare(int dirfd, const char *hostname, enum rc_net_mode mode,
 		   struct rc_etc *ret, struct rc_err *e)
 {
-	struct rc_etc etc = { { false } };
+	struct rc_etc etc = { { false }, { 0 } };
+	_cleanup_free_ char *stale = NULL;
+	char owner[64] = "";
+	struct stat st;
 
+	/* Defaults a killed run left behind are ours to replace. */
+	if (rc_read_file_at(dirfd, "etc.owner", 4096, &stale, NULL, NULL) == 0) {
+		for (int i = 0; i < 3; i++)
+			if (strstr(stale, rc_etc_files[i]))
+				unlinkat(dirfd, rc_etc_files[i], 0);
+		unlinkat(dirfd, "etc.owner", 0);
+	}
 	for (int i = 0; i < 3; i++) {
 		_cleanup_free_ char *text = NULL;
 		if (faccessat(dirfd, rc_etc_files[i], F_OK, AT_SYMLINK_NOFOLLOW) == 0)
@@ -184,6 +195,13 @@ int rc_etc_prepare(int dirfd, const char *hostname, enum rc_net_mode mode,
 			return -1;
 		}
 		etc.made[i] = true;
+		if (fstatat(dirfd, rc_etc_files[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+			etc.ino[i] = st.st_ino;
+		strcat(strcat(owner, rc_etc_files[i]), "\n");
+	}
+	if (owner[0] && rc_write_volatile_at(dirfd, "etc.owner", owner, strlen(owner), 0644, e) < 0) {
+		rc_etc_cleanup(dirfd, &etc);
+		return -1;
 	}
 	*ret = etc;
 	return 0;
@@ -191,7 +209,17 @@ int rc_etc_prepare(int dirfd, const char *hostname, enum rc_net_mode mode,
 
 void rc_etc_cleanup(int dirfd, const struct rc_etc *etc)
 {
-	for (int i = 0; i < 3; i++)
-		if (etc->made[i])
+	bool any = false;
+	struct stat st;
+
+	for (int i = 0; i < 3; i++) {
+		if (!etc->made[i])
+			continue;
+		any = true;
+		if (fstatat(dirfd, rc_etc_files[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_ino == etc->ino[i])
 			unlinkat(dirfd, rc_etc_files[i], 0);
+	}
+	if (any)
+		unlinkat(dirfd, "etc.owner", 0);
 }

@@ -33,9 +33,13 @@ int rc_netns_unpin(int dirfd, struct rc_err *e);
 /* Bring up lo in the calling process's network namespace. */
 int rc_netns_lo_up(struct rc_err *e);
 
-/* Which of hostname, hosts, resolv.conf rc-unshare wrote (to remove later). */
+/* Which of hostname, hosts, resolv.conf rc-unshare wrote (to remove later,
+ * unless something, such as rc-net-up, has replaced them since). The names
+ * are also recorded in etc.owner, so a run that was killed before it could
+ * clean up is cleaned up by the next one. */
 struct rc_etc {
 	bool made[3];
+	ino_t ino[3];
 };
 extern const char *const rc_etc_files[3];
 

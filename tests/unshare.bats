@@ -411,6 +411,23 @@ wait_for_file() {
 	[ "$(ls "$RC_ROOT/containers/c1")" = "$(printf 'config.json\nrootfs')" ]
 }
 
+@test "what a killed rc-unshare left behind is cleaned up by the next run" {
+	rc-unshare c1 -- sleep 30 &
+	pid=$!
+	wait_for_file "$RC_ROOT/containers/c1/pid"
+	cpid=$(cat "$RC_ROOT/containers/c1/pid")
+	kill -9 "$pid"
+	wait "$pid" || true
+	for _ in $(seq 100); do kill -0 "$cpid" 2>/dev/null || break; sleep 0.05; done
+	! kill -0 "$cpid" 2>/dev/null
+	[ -e "$RC_ROOT/containers/c1/pid" ]
+	run rc-unshare --hostname fresh c1 -- cat /etc/hostname
+	[ "$status" -eq 0 ]
+	[ "$output" = fresh ]
+	assert_clean c1
+	[ "$(ls "$RC_ROOT/containers/c1" | grep -v '^pid$')" = "$(printf 'config.json\nrootfs')" ]
+}
+
 @test "--rm removes the container when it ends" {
 	run rc-unshare --rm c1 -- true
 	[ "$status" -eq 0 ]
