@@ -1,6 +1,7 @@
 /* cgroups.c - v1 and v2 cgroup backends; see cgroups.h. */
 #include "cgroups.h"
 #include "cleanup.h"
+#include "devices.h"
 #include "fs.h"
 
 #include <ctype.h>
@@ -157,19 +158,12 @@ static int v1_limits(const struct hier *h, const struct rc_limits *l, struct rc_
 	return 0;
 }
 
-/* Docker's default device rules: nodes may be made (mknod) but only the
- * standard ones opened, so CAP_MKNOD cannot reach a host disk. */
-static const char *const default_devices[] = {
-	"c *:* m", "b *:* m", "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",
-	"c 1:9 rwm", "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm",
-};
-
 static int v1_devices(const struct hier *h, struct rc_err *e)
 {
 	if (write_str(h->dir, "devices.deny", "a", e) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof default_devices / sizeof *default_devices; i++)
-		if (write_str(h->dir, "devices.allow", default_devices[i], e) < 0)
+	for (size_t i = 0; rc_device_rules[i]; i++)
+		if (write_str(h->dir, "devices.allow", rc_device_rules[i], e) < 0)
 			return -1;
 	return 0;
 }
@@ -285,6 +279,9 @@ static int v2_create(struct rc_cgroup *cg, const char *base, const char *name,
 			return -1;
 	}
 	if (l->pids > 0 && has_ctrl(avail, "pids") && write_i64(h->dir, "pids.max", l->pids, e) < 0)
+		return -1;
+	/* Device rules are an eBPF program on v2 (skipped on a test's fake tree). */
+	if (rc_cgroup_version(h->dir) == 2 && rc_devices_attach_bpf(h->dir, e) < 0)
 		return -1;
 	return 0;
 }
