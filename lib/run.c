@@ -348,7 +348,9 @@ static _Noreturn void child_main(struct child_ctx *c)
 			child_fail(c->err_wr, 125, &e);
 		}
 		if (pid > 0) {
-			close(c->err_wr);
+			/* The reaper lives on inside the container: it keeps no
+			 * descriptor of the runtime's (a host directory among them). */
+			syscall(SYS_close_range, 3U, ~0U, 0U);
 			init_reaper(pid);
 		}
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);

@@ -166,6 +166,8 @@ wait_for_file() {
 	exec 7<&- 8>&-
 	[ "$status" -eq 0 ]
 	[ "$output" = "0 1 2" ]
+	run rc-unshare --init c1 -- sh -c 'ls /proc/1/fd'
+	[ "$output" = "$(printf '0\n1\n2')" ]
 }
 
 @test "nothing of the host's rc-unshare is reachable from inside, even under --init" {
