@@ -382,8 +382,6 @@ int main(int argc, char **argv)
 	}
 	if (apply_opts(&o, &spec, &r.limits, &e) < 0)
 		goto fail;
-	if (spec.seccomp)
-		rc_warn(PROG, "linux.seccomp is not supported yet: running without a seccomp filter");
 	r.rootfs = rootfs;
 	r.spec = &spec;
 	r.net = o.net;

@@ -4,6 +4,7 @@
 #include "cleanup.h"
 #include "fs.h"
 #include "mounts.h"
+#include "sysfilter.h"
 #include "tty.h"
 #include "users.h"
 
@@ -51,6 +52,7 @@ struct child_ctx {
 	int ns_fd[RC_NS_MAX];    /* namespaces to join, -1: none */
 	bool new_net;
 	int null_fd;             /* stdin when not interactive, -1 otherwise */
+	struct rc_seccomp *seccomp; /* the config's filter, NULL: none */
 	int tty_sock;            /* -t: where the pty master goes, -1 otherwise */
 	bool has_ws;
 	struct winsize ws;       /* the caller's window size */
@@ -327,7 +329,15 @@ static _Noreturn void child_main(struct child_ctx *c)
 		child_fail(c->err_wr, 125, &e);
 	}
 	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0 ||
-	    enter_cwd(s->cwd, &e) < 0 || change_user(s, &u, &e) < 0)
+	    enter_cwd(s->cwd, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	/* The filter goes on last, but without no_new_privs loading it needs
+	 * CAP_SYS_ADMIN, which the user change may drop: then first (as runc). */
+	if (c->seccomp && !s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (change_user(s, &u, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (c->seccomp && s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
 		child_fail(c->err_wr, 125, &e);
 	if (!s->args || !s->args[0]) {
 		rc_errf(&e, 0, "no command given and the config has none");
@@ -614,6 +624,10 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 			goto out;
 		}
 	}
+	if (r->spec->seccomp && rc_seccomp_build(r->spec->seccomp, &c.seccomp, e) < 0) {
+		rc_err_prefix(e, "reading linux.seccomp");
+		goto out;
+	}
 	if (open_namespaces(r, &c, e) < 0)
 		goto out;
 	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&
@@ -714,6 +728,7 @@ out:
 		close(c.null_fd);
 	if (c.tty_sock >= 0)
 		close(c.tty_sock);
+	rc_seccomp_free(c.seccomp);
 	close_namespaces(&c);
 	cleanup(&st);
 	return ret;

@@ -108,6 +108,7 @@ void rc_spec_free(struct rc_spec *s)
 		free(s->ns_path[i]);
 	rc_strv_free(s->masked);
 	rc_strv_free(s->readonly);
+	free(s->seccomp);
 	memset(s, 0, sizeof *s);
 }
 
@@ -407,7 +408,9 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 	if (dup_strv(json_object_get(l, "maskedPaths"), "linux.maskedPaths", &s->masked, e) < 0 ||
 	    dup_strv(json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", &s->readonly, e) < 0)
 		return -1;
-	s->seccomp = json_object_get(l, "seccomp") != NULL;
+	v = json_object_get(l, "seccomp");
+	if (v && !json_is_null(v) && !(s->seccomp = json_dumps(v, JSON_COMPACT)))
+		return rc_errf(e, ENOMEM, "allocating");
 	res = json_object_get(l, "resources");
 	if (res) {
 		v = json_object_get(res, "memory");

@@ -63,7 +63,7 @@ struct rc_spec {
 	int64_t cpu_quota;      /* us per period, -1 none */
 	uint64_t cpu_period;    /* us, 0 default */
 	int64_t pids_limit;     /* -1 none */
-	bool seccomp;           /* the config asks for a seccomp filter (not applied) */
+	char *seccomp;          /* linux.seccomp as JSON text, NULL: none */
 };
 
 /* Docker's default capability set as a bit mask of CAP_* numbers. */

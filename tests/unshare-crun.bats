@@ -86,3 +86,12 @@ section() { sed -n "/^---$2\$/,/^---/p" "$1" | grep -v '^---'; }
 		done
 	done
 }
+
+@test "a seccomp profile has the same effect as under crun" {
+	edit_config cmp '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}
+		| .process.args = ["sh", "-c", "grep ^Seccomp: /proc/self/status; mkdir /x; echo status=$?"]'
+	run_both
+	cat "$BATS_TEST_TMPDIR/crun.out"
+	grep -x 'status=1' "$BATS_TEST_TMPDIR/crun.out"
+	diff "$BATS_TEST_TMPDIR/crun.out" "$BATS_TEST_TMPDIR/rc.out"
+}

@@ -184,6 +184,39 @@ wait_for_file() {
 	[ "$output" = /var/www ]
 }
 
+SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+  syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO"},
+             {names: ["chmod", "fchmodat"], action: "SCMP_ACT_ERRNO", errnoRet: 13},
+             {names: ["no_such_syscall"], action: "SCMP_ACT_KILL"},
+             {names: ["personality"], action: "SCMP_ACT_ERRNO",
+              args: [{index: 0, value: 8, op: "SCMP_CMP_EQ"}, {index: 0, value: 9, op: "SCMP_CMP_EQ"}]}]}'
+
+@test "the config's seccomp profile is applied" {
+	edit_config c1 ".linux.seccomp = $SECCOMP"
+	run rc-unshare c1 -- sh -c 'grep "^Seccomp:" /proc/self/status; mkdir /x; chmod 700 /tmp; touch /ok && echo touched'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "Seccomp:	2" ]
+	echo "$output" | grep "mkdir: can't create directory '/x': Operation not permitted"
+	echo "$output" | grep "chmod: /tmp: Permission denied"
+	echo "$output" | grep -x touched
+}
+
+@test "a seccomp profile loads for a user without no_new_privs too" {
+	edit_config c1 ".linux.seccomp = $SECCOMP | .process.noNewPrivileges = false | .process.user = {uid: 1000, gid: 1000}"
+	run rc-unshare c1 -- sh -c 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status; mkdir /tmp/x'
+	[ "${lines[0]}" = "NoNewPrivs:	0" ]
+	[ "${lines[1]}" = "Seccomp:	2" ]
+	echo "$output" | grep 'Operation not permitted'
+}
+
+@test "a seccomp profile rc-unshare cannot apply is a clear error" {
+	edit_config c1 '.linux.seccomp = {defaultAction: "SCMP_ACT_SOMETHING"}'
+	run rc-unshare c1 -- true
+	[ "$status" -eq 125 ]
+	echo "$output" | grep 'seccomp: unsupported action SCMP_ACT_SOMETHING'
+	assert_clean c1
+}
+
 # ---- environment, working directory, user ----
 
 @test "environment and working directory come from the config" {
