@@ -429,6 +429,20 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	assert_clean c1
 }
 
+@test "-d reports a failure to start with its status, and leaves nothing behind" {
+	run -127 rc-unshare -d c1 -- no-such-command
+	echo "$output" | grep 'no-such-command.*not found'
+	sleep 0.2
+	assert_clean c1
+}
+
+@test "-d --rm removes the container once it ends" {
+	run rc-unshare -d --rm c1 -- true
+	[ "$status" -eq 0 ]
+	for _ in $(seq 100); do [ -e "$RC_ROOT/containers/c1" ] || break; sleep 0.05; done
+	[ ! -e "$RC_ROOT/containers/c1" ]
+}
+
 @test "a second rc-unshare of a running container is refused" {
 	pid=$(rc-unshare -d c1 -- sleep 3)
 	run rc-unshare c1 -- true
