@@ -38,8 +38,9 @@ struct rc_run {
 };
 
 /* Run the container. Returns 0 with *ret_status the process's status
- * (128+N for signal N; -d: 0 after printing the pid), or -1 with e->status
- * 125 (runtime), 126 (cannot execute) or 127 (not found). */
+ * (128+N for signal N; with detach: the container's pid, as soon as its
+ * command runs), or -1 with e->status 125 (runtime), 126 (cannot execute)
+ * or 127 (not found). */
 int rc_run(const struct rc_run *r, int *ret_status, struct rc_err *e);
 
 #endif
