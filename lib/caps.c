@@ -46,6 +46,10 @@ int rc_caps_set(uint64_t eff, uint64_t prm, uint64_t inh, uint64_t amb, struct r
 		return r;
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return rc_errf(e, errno, "clearing ambient capabilities");
+	/* The kernel keeps ambient within permitted and inheritable; configs
+	 * (crun spec, runc spec) often list ambient capabilities that are not
+	 * inheritable, and runtimes leave those out rather than fail. */
+	amb &= prm & inh;
 	for (int c = 0; c <= last && c < 64; c++)
 		if ((amb & (1ULL << c)) && cap_set_ambient((cap_value_t)c, CAP_SET) < 0)
 			return rc_errf(e, errno, "raising ambient capability %d", c);

@@ -11,7 +11,7 @@
 int rc_caps_bound(uint64_t bnd, struct rc_err *e);
 
 /* Set effective, permitted and inheritable exactly, and the ambient set to
- * amb (which must be within permitted & inheritable). */
+ * the part of amb within permitted & inheritable (the kernel's rule). */
 int rc_caps_set(uint64_t eff, uint64_t prm, uint64_t inh, uint64_t amb, struct rc_err *e);
 
 #endif

@@ -292,10 +292,18 @@ static int mount_cgroup_v1(int rootfd, const struct rc_mount *m, struct rc_err *
 	return 0;
 }
 
+/* path is dir or below it. */
+static bool under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
 static int other_mount(int rootfd, const struct rc_mount *m, struct rc_err *e)
 {
 	bool strict = !strcmp(m->type, "proc") || !strcmp(m->type, "sysfs") ||
-		      !strncmp(m->dest, "/proc", 5) || !strncmp(m->dest, "/sys", 4);
+		      under(m->dest, "/proc") || under(m->dest, "/sys");
 	char p[32];
 	struct stat st;
 	_cleanup_close_ int tfd = -1;

@@ -283,6 +283,21 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	[ "$output" = alive ]
 }
 
+@test "the configs that crun spec and runc spec write run too" {
+	for tool in crun runc; do
+		mkdir "$RC_ROOT/containers/$tool"
+		mv "$RC_ROOT/containers/c1/rootfs" "$RC_ROOT/containers/$tool/"
+		(cd "$RC_ROOT/containers/$tool" && $tool spec)
+		edit_config "$tool" '.process.terminal = false | .process.args = ["sh", "-c", "hostname; grep CapEff /proc/self/status; ulimit -n"]'
+		run rc-unshare "$tool"
+		[ "$status" -eq 0 ]
+		[ "${lines[0]}" = "$tool" ]
+		[ "${lines[1]}" = "CapEff:	0000000020000420" ]
+		[ "${lines[2]}" = 1024 ]
+		mv "$RC_ROOT/containers/$tool/rootfs" "$RC_ROOT/containers/c1/"
+	done
+}
+
 @test "the config's command runs when none is given" {
 	edit_config c1 '.process.args = ["/bin/echo", "from", "config"]'
 	run rc-unshare c1
