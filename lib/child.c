@@ -71,6 +71,27 @@ static int find_command(const char *cmd, const char *path, char *out, size_t len
 	return rc_err_status(e, 127);
 }
 
+/* The config's sysctls, written through the host's /proc before the
+ * container's own is mounted: the files under /proc/sys/net and the IPC
+ * ones act on the namespaces of the writer, which are the container's. */
+static int set_sysctls(char *const *kv, struct rc_err *e)
+{
+	for (size_t i = 0; kv && kv[i]; i++) {
+		char path[512];
+		const char *eq = strchr(kv[i], '=');
+		size_t n = snprintf(path, sizeof path, "/proc/sys/");
+		_cleanup_close_ int fd = -1;
+
+		for (const char *k = kv[i]; k < eq && n < sizeof path - 1; k++)
+			path[n++] = *k == '.' ? '/' : *k;
+		path[n] = '\0';
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || rc_write_all(fd, eq + 1, strlen(eq + 1)) < 0)
+			return rc_errf(e, errno, "setting sysctl %.*s", (int)(eq - kv[i]), kv[i]);
+	}
+	return 0;
+}
+
 static int set_rlimits(const struct rc_spec *s, struct rc_err *e)
 {
 	for (size_t i = 0; i < s->nrlimits; i++) {
@@ -265,6 +286,8 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		rc_errf(&e, errno, "setting the hostname %s", s->hostname);
 		child_fail(c->err_wr, 125, &e);
 	}
+	if (set_sysctls(s->sysctl, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
 	umask(0);
 	if (rc_fs_setup(&fs, &e) < 0) {
 		rc_err_prefix(&e, "setting up the container's filesystem");

@@ -238,6 +238,21 @@ static void close_namespaces(struct rc_child *c)
 			close(c->ns_fd[k]);
 }
 
+/* A sysctl may only change the container's own namespaces, never the host's. */
+static int check_sysctls(const struct rc_run *r, const struct rc_child *c, struct rc_err *e)
+{
+	bool own_net = c->new_net || c->ns_fd[RC_NS_NET] >= 0;
+	bool own_ipc = r->spec->ns[RC_NS_IPC];
+
+	for (char **kv = r->spec->sysctl; kv && *kv; kv++) {
+		bool net = !strncmp(*kv, "net.", 4);
+		if ((net && !own_net) || (!net && !own_ipc))
+			return rc_errf(e, 0, "sysctl %.*s: the container shares the host's %s namespace",
+				       (int)strcspn(*kv, "="), *kv, net ? "network" : "IPC");
+	}
+	return 0;
+}
+
 static uint64_t clone_flags(const struct rc_run *r, const struct rc_child *c)
 {
 	uint64_t f = CLONE_NEWNS;
@@ -304,6 +319,8 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 		goto out;
 	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&
 		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
+	if (check_sysctls(r, &c, e) < 0)
+		goto out;
 	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->name,
 			     &r->limits, &st.cg, e) < 0)
 		goto out;

@@ -109,6 +109,7 @@ void rc_spec_free(struct rc_spec *s)
 	rc_strv_free(s->masked);
 	rc_strv_free(s->readonly);
 	free(s->seccomp);
+	rc_strv_free(s->sysctl);
 	memset(s, 0, sizeof *s);
 }
 
@@ -144,6 +145,21 @@ static const struct mount_opt prop_opts[] = {
 	{ "slave", false, MS_SLAVE },        { "rslave", false, MS_SLAVE | MS_REC },
 	{ "unbindable", false, MS_UNBINDABLE }, { "runbindable", false, MS_UNBINDABLE | MS_REC },
 };
+
+bool rc_sysctl_namespaced(const char *key)
+{
+	static const char *const ipc[] = {
+		"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+		"kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+	};
+
+	if (!strncmp(key, "net.", 4) || !strncmp(key, "fs.mqueue.", 10))
+		return !strstr(key, "..") && !strchr(key, '/');
+	for (size_t i = 0; i < sizeof ipc / sizeof *ipc; i++)
+		if (!strcmp(key, ipc[i]))
+			return true;
+	return false;
+}
 
 void rc_mount_add_option(struct rc_mount *m, const char *opt)
 {
@@ -408,6 +424,21 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 	if (dup_strv(json_object_get(l, "maskedPaths"), "linux.maskedPaths", &s->masked, e) < 0 ||
 	    dup_strv(json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", &s->readonly, e) < 0)
 		return -1;
+	const char *key;
+	json_object_foreach(json_object_get(l, "sysctl"), key, v) {
+		char *kv;
+		int r;
+		if (!json_is_string(v))
+			return rc_errf(e, 0, "linux.sysctl.%s: not a string", key);
+		if (!rc_sysctl_namespaced(key))
+			return rc_errf(e, 0, "linux.sysctl: %s is not namespaced: a container may not set it", key);
+		if (asprintf(&kv, "%s=%s", key, json_string_value(v)) < 0)
+			return rc_errf(e, ENOMEM, "allocating");
+		r = rc_strv_push(&s->sysctl, kv, e);
+		free(kv);
+		if (r < 0)
+			return -1;
+	}
 	v = json_object_get(l, "seccomp");
 	if (v && !json_is_null(v) && !(s->seccomp = json_dumps(v, JSON_COMPACT)))
 		return rc_errf(e, ENOMEM, "allocating");

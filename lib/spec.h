@@ -64,6 +64,7 @@ struct rc_spec {
 	uint64_t cpu_period;    /* us, 0 default */
 	int64_t pids_limit;     /* -1 none */
 	char *seccomp;          /* linux.seccomp as JSON text, NULL: none */
+	char **sysctl;          /* linux.sysctl as "key=value" (namespaced keys only) */
 };
 
 /* Docker's default capability set as a bit mask of CAP_* numbers. */
@@ -76,6 +77,10 @@ int rc_spec_load(int dirfd, const char *name, struct rc_spec *ret, struct rc_err
 /* Fill *ret with docker's defaults (sh, PATH, caps, mounts, masks). */
 int rc_spec_default(struct rc_spec *ret, struct rc_err *e);
 void rc_spec_free(struct rc_spec *s);
+
+/* Whether a sysctl key belongs to the container's own IPC or network
+ * namespace (the only ones a container may set). */
+bool rc_sysctl_namespaced(const char *key);
 
 /* Parse one mount option list entry into m (flags, propagation, data). */
 void rc_mount_add_option(struct rc_mount *m, const char *opt);

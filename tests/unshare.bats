@@ -412,6 +412,25 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	[ "${lines[2]}" = 30 ]
 }
 
+@test "the config's namespaced sysctls apply inside only; others are refused" {
+	host=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+	edit_config c1 '.linux.sysctl = {"net.ipv4.ip_unprivileged_port_start": "0", "kernel.shmmni": "1234"}'
+	run rc-unshare c1 -- cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmni
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 0 ]
+	[ "${lines[1]}" = 1234 ]
+	[ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$host" ]
+	run rc-unshare --net host c1 -- true
+	[ "$status" -eq 125 ]
+	echo "$output" | grep "shares the host's network namespace"
+	[ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$host" ]
+	edit_config c1 '.linux.sysctl = {"kernel.panic": "1"}'
+	run rc-unshare c1 -- true
+	[ "$status" -eq 125 ]
+	echo "$output" | grep 'kernel.panic is not namespaced'
+	assert_clean c1
+}
+
 @test "an rlimit above the hard limit is refused clearly" {
 	hard=$(ulimit -Hn)
 	edit_config c1 ".process.rlimits = [{type: \"RLIMIT_NOFILE\", soft: $((hard + 1)), hard: $((hard + 1))}]"

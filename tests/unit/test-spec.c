@@ -14,7 +14,7 @@ int main(void)
 	char **env = NULL;
 	struct rc_mount m = { 0 };
 
-	TAP_PLAN(28);
+	TAP_PLAN(30);
 
 	ok(rc_spec_default(&s, &e) == 0, "the default config parses");
 	is_str(s.args[0], "/bin/sh", "the default command is /bin/sh");
@@ -63,6 +63,11 @@ int main(void)
 	is_str(rc_env_get(env, "A"), "3", "the later value wins");
 	ok(rc_env_get(env, "AB") == NULL && rc_env_get(env, "") == NULL, "only whole names match");
 	rc_strv_free(env);
+
+	ok(rc_sysctl_namespaced("net.ipv4.ip_forward") && rc_sysctl_namespaced("kernel.shmmax") &&
+	   rc_sysctl_namespaced("fs.mqueue.queues_max"), "network, IPC and mqueue sysctls are namespaced");
+	ok(!rc_sysctl_namespaced("kernel.panic") && !rc_sysctl_namespaced("vm.swappiness") &&
+	   !rc_sysctl_namespaced("net.../../kernel/panic"), "others, and paths in disguise, are not");
 
 	rc_mount_add_option(&m, "rbind");
 	rc_mount_add_option(&m, "ro");
