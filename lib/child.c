@@ -92,6 +92,17 @@ static int set_sysctls(char *const *kv, struct rc_err *e)
 	return 0;
 }
 
+static int set_oom_score_adj(int v, struct rc_err *e)
+{
+	char buf[16];
+	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	int n = snprintf(buf, sizeof buf, "%d", v);
+
+	if (fd < 0 || rc_write_all(fd, buf, (size_t)n) < 0)
+		return rc_errf(e, errno, "setting oom_score_adj to %d", v);
+	return 0;
+}
+
 static int set_rlimits(const struct rc_spec *s, struct rc_err *e)
 {
 	for (size_t i = 0; i < s->nrlimits; i++) {
@@ -293,7 +304,9 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		rc_err_prefix(&e, "setting up the container's filesystem");
 		child_fail(c->err_wr, 125, &e);
 	}
-	umask(022);
+	umask(s->umask);
+	if (s->has_oom_score_adj && set_oom_score_adj(s->oom_score_adj, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
 	if (c->tty_sock >= 0) {
 		int master, slave;
 		if (rc_tty_open_in_container(c->has_ws ? &c->ws : NULL, &master, &slave, &e) < 0 ||

@@ -116,6 +116,7 @@ void rc_spec_free(struct rc_spec *s)
 static void spec_init(struct rc_spec *s)
 {
 	memset(s, 0, sizeof *s);
+	s->umask = 022;
 	s->mem_limit = s->mem_swap = s->cpu_quota = s->pids_limit = -1;
 }
 
@@ -293,6 +294,11 @@ static int parse_process(json_t *p, struct rc_spec *s, struct rc_err *e)
 	    dup_str(json_object_get(p, "cwd"), "process.cwd", &s->cwd, e) < 0)
 		return -1;
 	s->terminal = json_is_true(json_object_get(p, "terminal"));
+	v = json_object_get(p, "oomScoreAdj");
+	if (json_is_integer(v)) {
+		s->has_oom_score_adj = true;
+		s->oom_score_adj = (int)json_integer_value(v);
+	}
 	s->no_new_privs = json_is_true(json_object_get(p, "noNewPrivileges"));
 	user = json_object_get(p, "user");
 	if (user) {
@@ -304,6 +310,10 @@ static int parse_process(json_t *p, struct rc_spec *s, struct rc_err *e)
 		if (get_int(json_object_get(user, "gid"), "process.user.gid", &n, e) < 0)
 			return -1;
 		s->gid = (gid_t)n;
+		n = 022;
+		if (get_int(json_object_get(user, "umask"), "process.user.umask", &n, e) < 0)
+			return -1;
+		s->umask = (mode_t)n & 0777;
 		v = json_object_get(user, "additionalGids");
 		if (json_is_array(v)) {
 			json_t *g;

@@ -45,6 +45,9 @@ struct rc_spec {
 	gid_t *gids;            /* additional gids */
 	size_t ngids;
 	bool terminal;
+	mode_t umask;           /* process.user.umask, default 022 */
+	bool has_oom_score_adj;
+	int oom_score_adj;      /* process.oomScoreAdj */
 	bool no_new_privs;
 	uint64_t cap_bnd, cap_eff, cap_prm, cap_inh, cap_amb;
 	struct rc_rlimit *rlimits;

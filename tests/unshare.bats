@@ -229,6 +229,15 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	[ "${lines[3]}" = /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin ]
 }
 
+@test "the umask and oom_score_adj are the config's (022 by default)" {
+	run rc-unshare c1 -- sh -c 'umask; cat /proc/self/oom_score_adj'
+	[ "${lines[0]}" = 0022 ]
+	edit_config c1 '.process.user.umask = 63 | .process.oomScoreAdj = 500'
+	run rc-unshare c1 -- sh -c 'umask; cat /proc/self/oom_score_adj'
+	[ "${lines[0]}" = 0077 ]
+	[ "${lines[1]}" = 500 ]
+}
+
 @test "-e, --env-file and -w override the config" {
 	edit_config c1 '.process.env += ["GREETING=hello"]'
 	printf '# comment\nFROMFILE=yes\n\nGREETING=file\n' >"$BATS_TEST_TMPDIR/env"
