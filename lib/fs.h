@@ -13,6 +13,11 @@
 int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
 		     mode_t mode, struct rc_err *e);
 
+/* The same, atomic but without the fsyncs: for files that only describe a
+ * running process (a pid file), which a crash makes stale anyway. */
+int rc_write_volatile_at(int dirfd, const char *name, const void *data, size_t len,
+			 mode_t mode, struct rc_err *e);
+
 /* Read all of dirfd/name (at most max bytes) into a NUL-terminated buffer
  * that the caller frees. */
 int rc_read_file_at(int dirfd, const char *name, size_t max, char **ret_data,

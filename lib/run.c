@@ -1,0 +1,526 @@
+/* run.c - a container's lifetime, seen from rc-unshare; see run.h. */
+#include "run.h"
+#include "child.h"
+#include "cleanup.h"
+#include "fs.h"
+#include "sysfilter.h"
+#include "tty.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The signals a foreground rc-unshare passes on to the container. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+/* The state the parent must undo, however the container ends. */
+struct run_state {
+	const struct rc_run *r;
+	struct rc_cgroup *cg;
+	struct rc_etc etc;
+	int etc_fd;              /* where hostname/hosts/resolv.conf live */
+	char tmpdir[64];         /* for a bare rootfs: a private temp dir */
+	bool pid_written, pinned;
+	struct rc_tty tty;
+	int lock_fd;
+};
+
+struct rc_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+static int lock_container(struct run_state *st, struct rc_err *e)
+{
+	if (st->r->dir_fd < 0)
+		return 0;
+	st->lock_fd = openat(st->r->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->lock_fd < 0)
+		return rc_errf(e, errno, "opening the container directory");
+	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return rc_errf(e, 0, "container %s is already running", st->r->name);
+		return rc_errf(e, errno, "locking the container directory");
+	}
+	return 0;
+}
+
+static int add_mount(struct rc_spec *s, const char *dest, const char *source, bool ro,
+		     struct rc_err *e)
+{
+	struct rc_mount *n = realloc(s->mounts, (s->nmounts + 1) * sizeof *n);
+
+	if (!n)
+		return rc_errf(e, ENOMEM, "allocating");
+	s->mounts = n;
+	n = &s->mounts[s->nmounts];
+	memset(n, 0, sizeof *n);
+	n->dest = strdup(dest);
+	n->source = strdup(source);
+	n->type = strdup("bind");
+	if (!n->dest || !n->source || !n->type) {
+		free(n->dest);
+		free(n->source);
+		free(n->type);
+		return rc_errf(e, ENOMEM, "allocating");
+	}
+	n->bind = true;
+	n->flags = ro ? MS_RDONLY : 0;
+	s->nmounts++;
+	return 0;
+}
+
+/* hostname, hosts and resolv.conf: the container directory's (rc-net-up's
+ * or defaults written now), bind-mounted over the image's. */
+static int prepare_etc(struct run_state *st, struct rc_err *e)
+{
+	const struct rc_run *r = st->r;
+	char src[PATH_MAX + 16], dest[32];
+
+	if (r->dir_fd >= 0) {
+		st->etc_fd = r->dir_fd;
+	} else {
+		snprintf(st->tmpdir, sizeof st->tmpdir, "/tmp/rc-unshare.XXXXXX");
+		if (!mkdtemp(st->tmpdir)) {
+			st->tmpdir[0] = '\0';
+			return rc_errf(e, errno, "creating a temporary directory");
+		}
+		st->etc_fd = open(st->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (st->etc_fd < 0)
+			return rc_errf(e, errno, "opening %s", st->tmpdir);
+	}
+	if (rc_etc_prepare(st->etc_fd, r->spec->hostname, r->net, &st->etc, e) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		snprintf(src, sizeof src, "%s/%s", r->dir_fd >= 0 ? r->bundle : st->tmpdir, rc_etc_files[i]);
+		snprintf(dest, sizeof dest, "/etc/%s", rc_etc_files[i]);
+		if (add_mount(r->spec, dest, src, false, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void cleanup(struct run_state *st)
+{
+	const struct rc_run *r = st->r;
+	struct rc_err e = { 0 };
+
+	rc_tty_close(&st->tty);
+	if (st->cg && rc_cgroup_destroy(st->cg, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	st->cg = NULL;
+	if (st->pinned && rc_netns_unpin(r->dir_fd, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	if (st->pid_written)
+		unlinkat(r->dir_fd, "pid", 0);
+	if (st->etc_fd >= 0)
+		rc_etc_cleanup(st->etc_fd, &st->etc);
+	if (st->tmpdir[0]) {
+		close(st->etc_fd);
+		rmdir(st->tmpdir);
+	}
+	st->etc_fd = -1;
+	if (r->remove && r->containers_fd >= 0 && rc_rm_rf_at(r->containers_fd, r->name, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	st->lock_fd = -1;
+}
+
+static int status_of(int ws)
+{
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Copy what is readable on from to to; false at end of file or error. */
+static bool pump(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof buf);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	return rc_write_all(to, buf, (size_t)n) == 0;
+}
+
+/* Wait for the container, passing signals on and relaying its terminal. */
+static int supervise(struct run_state *st, pid_t pid, int sfd)
+{
+	int ws = 0;
+	bool in_open = st->r->interactive && st->tty.master >= 0, out_open = st->tty.master >= 0;
+
+	for (;;) {
+		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { out_open ? st->tty.master : -1, POLLIN, 0 },
+				       { in_open ? STDIN_FILENO : -1, POLLIN, 0 } };
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents && !pump(st->tty.master, STDOUT_FILENO))
+			out_open = false;
+		if (p[2].revents && !pump(STDIN_FILENO, st->tty.master))
+			in_open = false;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof si) != sizeof si)
+			continue;
+		if (si.ssi_signo == SIGWINCH) {
+			rc_tty_resize(&st->tty);
+		} else if (si.ssi_signo == SIGCHLD) {
+			pid_t w = waitpid(pid, &ws, WNOHANG);
+			if (w == pid)
+				break;
+		} else {
+			kill(pid, (int)si.ssi_signo);
+		}
+	}
+	if (out_open) { /* what the process wrote just before it ended */
+		char buf[8192];
+		ssize_t n;
+
+		fcntl(st->tty.master, F_SETFL, O_NONBLOCK);
+		while ((n = read(st->tty.master, buf, sizeof buf)) > 0)
+			if (rc_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+				break;
+	}
+	return status_of(ws);
+}
+
+static int open_namespaces(const struct rc_run *r, struct rc_child *c, struct rc_err *e)
+{
+	const struct rc_spec *s = r->spec;
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		c->ns_fd[k] = -1;
+	for (int k = 0; k < RC_NS_MAX; k++) {
+		if (!s->ns_path[k] || k == RC_NS_MNT)
+			continue;
+		c->ns_fd[k] = open(s->ns_path[k], O_RDONLY | O_CLOEXEC);
+		if (c->ns_fd[k] < 0)
+			return rc_errf(e, errno, "opening namespace %s", s->ns_path[k]);
+	}
+	if (r->net == RC_NET_DEFAULT && r->dir_fd >= 0 && c->ns_fd[RC_NS_NET] < 0) {
+		/* We hold the container's lock: a pin of ours still there is left
+		 * from a run that was killed before it could clean up. */
+		if (rc_netns_unpin(r->dir_fd, e) < 0)
+			return -1;
+		int fd = rc_netns_open_pinned(r->dir_fd, e);
+		if (fd < -1)
+			return -1;
+		c->ns_fd[RC_NS_NET] = fd;
+	}
+	return 0;
+}
+
+static void close_namespaces(struct rc_child *c)
+{
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (c->ns_fd[k] >= 0)
+			close(c->ns_fd[k]);
+}
+
+/* A sysctl may only change the container's own namespaces, never the host's. */
+static int check_sysctls(const struct rc_run *r, const struct rc_child *c, struct rc_err *e)
+{
+	bool own_net = c->new_net || c->ns_fd[RC_NS_NET] >= 0;
+	bool own_ipc = r->spec->ns[RC_NS_IPC];
+
+	for (char **kv = r->spec->sysctl; kv && *kv; kv++) {
+		bool net = !strncmp(*kv, "net.", 4);
+		if ((net && !own_net) || (!net && !own_ipc))
+			return rc_errf(e, 0, "sysctl %.*s: the container shares the host's %s namespace",
+				       (int)strcspn(*kv, "="), *kv, net ? "network" : "IPC");
+	}
+	return 0;
+}
+
+static uint64_t clone_flags(const struct rc_run *r, const struct rc_child *c)
+{
+	uint64_t f = CLONE_NEWNS;
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (r->spec->ns[k] && c->ns_fd[k] < 0 && k != RC_NS_CGROUP && k != RC_NS_NET)
+			f |= (uint64_t)rc_ns_clone_flag[k];
+	if (c->new_net)
+		f |= CLONE_NEWNET;
+	return f;
+}
+
+static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d\n", (int)pid);
+
+	if (st->r->dir_fd < 0)
+		return 0;
+	if (rc_write_volatile_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
+		return rc_err_prefix(e, "writing the pid file");
+	st->pid_written = true;
+	return 0;
+}
+
+/* Start the container and wait for it. notify_fd (detached monitor) gets
+ * "P<pid>" once the command runs, or the failure. */
+static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct rc_err *e)
+{
+	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1, .tty = { -1, false, { 0 } } };
+	struct rc_child c = { .r = r, .go_rd = -1, .err_wr = -1, .null_fd = -1, .tty_sock = -1 };
+	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, tty_sock = -1;
+	int pipes[2];
+	sigset_t mask, old;
+	pid_t pid;
+	struct rc_child_report rep;
+	ssize_t n;
+	int ret = -1;
+
+	rc_err_status(e, 125);
+	if (lock_container(&st, e) < 0 || prepare_etc(&st, e) < 0)
+		goto out;
+	if (r->tty) {
+		int sp[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+			rc_errf(e, errno, "creating a socket pair");
+			goto out;
+		}
+		tty_sock = sp[0];
+		c.tty_sock = sp[1];
+		c.has_ws = rc_tty_caller_size(&c.ws);
+	} else if (!r->interactive) {
+		c.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (c.null_fd < 0) {
+			rc_errf(e, errno, "opening /dev/null");
+			goto out;
+		}
+	}
+	if (r->spec->seccomp && rc_seccomp_build(r->spec->seccomp, &c.seccomp, e) < 0) {
+		rc_err_prefix(e, "reading linux.seccomp");
+		goto out;
+	}
+	if (open_namespaces(r, &c, e) < 0)
+		goto out;
+	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&
+		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
+	if (check_sysctls(r, &c, e) < 0)
+		goto out;
+	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->name,
+			     &r->limits, &st.cg, e) < 0)
+		goto out;
+	if (pipe2(pipes, O_CLOEXEC) < 0) {
+		rc_errf(e, errno, "creating a pipe");
+		goto out;
+	}
+	c.go_rd = pipes[0];
+	go_wr = pipes[1];
+	if (pipe2(pipes, O_CLOEXEC) < 0) {
+		rc_errf(e, errno, "creating a pipe");
+		goto out;
+	}
+	err_rd = pipes[0];
+	c.err_wr = pipes[1];
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		sigaddset(&mask, forwarded[i]);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGWINCH);
+	/* A shell starts background jobs with SIGINT and SIGQUIT ignored; an
+	 * ignored signal never reaches the signalfd, so take them back. */
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		signal(forwarded[i], SIG_DFL);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		rc_errf(e, errno, "creating a signalfd");
+		goto out_sig;
+	}
+
+	struct rc_clone_args ca = { .flags = clone_flags(r, &c), .exit_signal = SIGCHLD };
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid < 0) {
+		rc_errf(e, errno, "creating the container's namespaces");
+		goto out_sig;
+	}
+	if (pid == 0)
+		rc_child_main(&c);
+	close(c.go_rd);
+	c.go_rd = -1;
+	close(c.err_wr);
+	c.err_wr = -1;
+	if (c.tty_sock >= 0) {
+		close(c.tty_sock);
+		c.tty_sock = -1;
+	}
+
+	if (rc_cgroup_enter(st.cg, pid, e) < 0 || write_pid(&st, pid, e) < 0)
+		goto kill_child;
+	if (c.new_net && r->net == RC_NET_DEFAULT && r->dir_fd >= 0) {
+		if (rc_netns_pin(r->dir_fd, pid, e) < 0)
+			goto kill_child;
+		st.pinned = true;
+	}
+	if (write(go_wr, "g", 1) != 1) {
+		rc_errf(e, errno, "starting the container");
+		goto kill_child;
+	}
+	if (tty_sock >= 0)
+		st.tty.master = rc_tty_recv_fd(tty_sock); /* -1: the child failed, see below */
+	n = read(err_rd, &rep, sizeof rep);
+	if (n > 0) {
+		int ws;
+		waitpid(pid, &ws, 0);
+		rep.msg[sizeof rep.msg - 1] = '\0';
+		rc_errf(e, 0, "%s", rep.msg);
+		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
+		goto out_sig;
+	}
+	if (notify_fd >= 0) {
+		dprintf(notify_fd, "P%d\n", (int)pid);
+		close(notify_fd);
+	}
+	if (st.tty.master >= 0 && r->interactive && rc_tty_raw(&st.tty, e) < 0)
+		rc_warn("rc-unshare", "%s", e->msg);
+	*ret_status = supervise(&st, pid, sfd);
+	ret = 0;
+	goto out_sig;
+
+kill_child:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+out_sig:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (c.go_rd >= 0)
+		close(c.go_rd);
+	if (c.err_wr >= 0)
+		close(c.err_wr);
+	if (c.null_fd >= 0)
+		close(c.null_fd);
+	if (c.tty_sock >= 0)
+		close(c.tty_sock);
+	rc_seccomp_free(c.seccomp);
+	close_namespaces(&c);
+	cleanup(&st);
+	return ret;
+}
+
+/* Close every descriptor but those in keep (the detached monitor must not
+ * hold its caller's pipes open). */
+static void close_others(const int *keep, size_t nkeep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int self = d ? dirfd(d) : -1;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		bool kept = fd == self || de->d_name[0] == '.';
+		for (size_t i = 0; i < nkeep; i++)
+			kept = kept || keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* -d: a monitor process (in its own session, output to containers/NAME/log)
+ * runs the container as the foreground does; this process only waits for
+ * it to report the pid or the failure. */
+static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
+{
+	int p[2], log;
+	pid_t mon;
+	char buf[RC_ERR_MSG_MAX + 16];
+	size_t got = 0;
+	ssize_t n;
+
+	rc_err_status(e, 125);
+	if (r->dir_fd < 0)
+		return rc_errf(e, 0, "-d needs a container NAME (its log lives in the container directory)");
+	log = openat(r->dir_fd, "log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+	if (log < 0)
+		return rc_errf(e, errno, "opening the container's log");
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		close(log);
+		return rc_errf(e, errno, "creating a pipe");
+	}
+	fflush(NULL);
+	mon = fork();
+	if (mon < 0) {
+		close(log);
+		close(p[0]);
+		close(p[1]);
+		return rc_errf(e, errno, "starting the monitor");
+	}
+	if (mon == 0) {
+		struct rc_err me = { 0 };
+		int st = 0;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int keep[] = { r->dir_fd, r->containers_fd, p[1], log, null };
+
+		close(p[0]);
+		setsid();
+		close_others(keep, sizeof keep / sizeof *keep);
+		dup2(null, STDIN_FILENO);
+		dup2(log, STDOUT_FILENO);
+		dup2(log, STDERR_FILENO);
+		if (run_fg(r, p[1], &st, &me) < 0) {
+			dprintf(p[1], "E%d %s", me.status ? me.status : 125, me.msg);
+			_exit(me.status ? me.status : 125);
+		}
+		_exit(st);
+	}
+	close(p[1]);
+	close(log);
+	while (got < sizeof buf - 1 && (n = read(p[0], buf + got, sizeof buf - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+		if (buf[0] == 'P' && memchr(buf, '\n', got))
+			break;
+	}
+	close(p[0]);
+	buf[got] = '\0';
+	if (buf[0] == 'P') {
+		*ret_pid = atoi(buf + 1);
+		return 0;
+	}
+	if (buf[0] == 'E') {
+		char *msg = strchr(buf, ' ');
+		rc_errf(e, 0, "%s", msg ? msg + 1 : "failed");
+		return rc_err_status(e, atoi(buf + 1));
+	}
+	int ws;
+	waitpid(mon, &ws, 0);
+	return rc_errf(e, 0, "the monitor process ended before the container started");
+}
+
+int rc_run(const struct rc_run *r, int *ret_status, struct rc_err *e)
+{
+	if (r->detach)
+		return run_detached(r, ret_status, e);
+	return run_fg(r, -1, ret_status, e);
+}

@@ -1,0 +1,80 @@
+/* Unit tests for lib/spec.c: reading OCI runtime configs. */
+#include "spec.h"
+#include "tap.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/mount.h>
+
+int main(void)
+{
+	struct rc_spec s;
+	struct rc_err e = { 0 };
+	char **env = NULL;
+	struct rc_mount m = { 0 };
+
+	TAP_PLAN(30);
+
+	ok(rc_spec_default(&s, &e) == 0, "the default config parses");
+	is_str(s.args[0], "/bin/sh", "the default command is /bin/sh");
+	ok(s.cap_bnd == rc_docker_caps && s.cap_eff == rc_docker_caps && s.cap_prm == rc_docker_caps,
+	   "the default capabilities are docker's");
+	ok(rc_docker_caps == 0xa80425fbULL, "docker's set is a80425fb");
+	ok(s.cap_inh == 0 && s.cap_amb == 0, "nothing inheritable or ambient by default");
+	ok(s.no_new_privs, "no_new_privs by default");
+	ok(s.ns[RC_NS_PID] && s.ns[RC_NS_NET] && s.ns[RC_NS_MNT] && s.ns[RC_NS_IPC] &&
+	   s.ns[RC_NS_UTS] && s.ns[RC_NS_CGROUP], "all six namespaces by default");
+	ok(rc_strv_len(s.masked) == 11 && rc_strv_len(s.readonly) == 5, "docker's masked and read-only paths");
+	ok(s.nmounts == 7 && !strcmp(s.mounts[0].dest, "/proc") &&
+	   s.mounts[0].flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV), "/proc is nosuid,noexec,nodev");
+	ok(s.mounts[2].data && !strcmp(s.mounts[2].data, "newinstance,ptmxmode=0666,mode=0620,gid=5"),
+	   "devpts options that are not flags go to data");
+	ok(s.mounts[3].flags & MS_RDONLY, "/sys is read-only");
+	ok(s.mem_limit == -1 && s.pids_limit == -1 && s.cpu_quota == -1, "no resource limits by default");
+	rc_spec_free(&s);
+
+	ok(rc_spec_parse("{ not json", &s, &e) < 0 && strstr(e.msg, "not valid JSON"), "bad JSON is refused");
+	ok(rc_spec_parse("[1]", &s, &e) < 0 && strstr(e.msg, "not a JSON object"), "a non-object is refused");
+	ok(rc_spec_parse("{\"process\":{}}", &s, &e) < 0 && strstr(e.msg, "root.path"), "a config without root.path is refused");
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}", &s, &e) < 0 &&
+	   strstr(e.msg, "user namespaces are not supported"), "a user namespace is refused, not ignored");
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_BOGUS\",\"soft\":1,\"hard\":1}]}}", &s, &e) < 0,
+	   "an unknown rlimit is refused");
+
+	ok(rc_spec_parse("{\"root\":{\"path\":\"/abs\",\"readonly\":true},\"hostname\":\"h\","
+			 "\"process\":{\"args\":[\"a\",\"b\"],\"cwd\":\"/w\",\"user\":{\"uid\":5,\"gid\":6,\"additionalGids\":[7,8]},"
+			 "\"capabilities\":{\"bounding\":[\"CAP_KILL\",\"CAP_NOT_A_CAP\"]},"
+			 "\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":10,\"hard\":20}]},"
+			 "\"linux\":{\"resources\":{\"memory\":{\"limit\":1048576},\"cpu\":{\"quota\":50000,\"period\":100000},\"pids\":{\"limit\":9}},"
+			 "\"namespaces\":[{\"type\":\"network\",\"path\":\"/run/netns/x\"},{\"type\":\"time\"}]}}", &s, &e) == 0,
+	   "a full config parses");
+	ok(s.root_ro && !strcmp(s.root_path, "/abs") && !strcmp(s.hostname, "h"), "root and hostname");
+	ok(s.uid == 5 && s.gid == 6 && s.ngids == 2 && s.gids[1] == 8, "user, group and additional groups");
+	ok(s.cap_bnd == 1ULL << CAP_KILL, "capabilities by name; unknown names skipped");
+	ok(s.nrlimits == 1 && s.rlimits[0].soft == 10 && s.rlimits[0].hard == 20, "rlimits");
+	ok(s.mem_limit == 1048576 && s.cpu_quota == 50000 && s.cpu_period == 100000 && s.pids_limit == 9, "resources");
+	ok(s.ns[RC_NS_NET] && !strcmp(s.ns_path[RC_NS_NET], "/run/netns/x") && !s.ns[RC_NS_PID],
+	   "a namespace path is kept; unrequested ones are off");
+	rc_spec_free(&s);
+
+	ok(rc_env_set(&env, "A=1", &e) == 0 && rc_env_set(&env, "B=2", &e) == 0 &&
+	   rc_env_set(&env, "A=3", &e) == 0 && rc_strv_len(env) == 2, "setting a variable twice replaces it");
+	is_str(rc_env_get(env, "A"), "3", "the later value wins");
+	ok(rc_env_get(env, "AB") == NULL && rc_env_get(env, "") == NULL, "only whole names match");
+	rc_strv_free(env);
+
+	ok(rc_sysctl_namespaced("net.ipv4.ip_forward") && rc_sysctl_namespaced("kernel.shmmax") &&
+	   rc_sysctl_namespaced("fs.mqueue.queues_max"), "network, IPC and mqueue sysctls are namespaced");
+	ok(!rc_sysctl_namespaced("kernel.panic") && !rc_sysctl_namespaced("vm.swappiness") &&
+	   !rc_sysctl_namespaced("net.../../kernel/panic"), "others, and paths in disguise, are not");
+
+	rc_mount_add_option(&m, "rbind");
+	rc_mount_add_option(&m, "ro");
+	rc_mount_add_option(&m, "rw");
+	rc_mount_add_option(&m, "rslave");
+	ok(m.bind && m.rec && !(m.flags & MS_RDONLY) && m.propagation == (MS_SLAVE | MS_REC),
+	   "later options override earlier; rbind and propagation");
+	free(m.data);
+	return tap_done();
+}
