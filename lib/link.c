@@ -1,0 +1,139 @@
+/* link.c - links over rtnetlink; see link.h. */
+#include "link.h"
+
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <string.h>
+
+struct link_info {
+	int index;
+	unsigned int mtu;
+};
+
+static int link_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct link_info *li = data;
+	const struct nlattr *a;
+
+	li->index = ifm->ifi_index;
+	mnl_attr_for_each(a, nlh, sizeof *ifm)
+		if (mnl_attr_get_type(a) == IFLA_MTU)
+			li->mtu = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
+int rc_link_get(struct rc_nl *nl, const char *name, int *ret_index,
+		unsigned int *ret_mtu, struct rc_err *e)
+{
+	struct nlmsghdr *nlh = rc_nl_msg(nl, RTM_GETLINK, 0);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	struct link_info li = { 0, 0 };
+	int r;
+
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	r = rc_nl_talk(nl, nlh, link_cb, &li);
+	if (r < 0)
+		return rc_errf(e, -r, "looking up link %s", name);
+	if (ret_index)
+		*ret_index = li.index;
+	if (ret_mtu)
+		*ret_mtu = li.mtu;
+	return 0;
+}
+
+static struct nlmsghdr *newlink(struct rc_nl *nl, const char *name, struct ifinfomsg **ret_ifm)
+{
+	struct nlmsghdr *nlh = rc_nl_msg(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	if (ret_ifm)
+		*ret_ifm = ifm;
+	return nlh;
+}
+
+int rc_link_add_bridge(struct rc_nl *nl, const char *name, struct rc_err *e)
+{
+	struct nlmsghdr *nlh = newlink(nl, name, NULL);
+	struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	int r;
+
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+	mnl_attr_nest_end(nlh, info);
+	r = rc_nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return rc_errf(e, -r, "creating bridge %s", name);
+	return 0;
+}
+
+int rc_link_add_veth(struct rc_nl *nl, const char *name, int master, unsigned int mtu,
+		     const char *peer_name, int peer_nsfd, struct rc_err *e)
+{
+	struct nlmsghdr *nlh = newlink(nl, name, NULL);
+	struct nlattr *info, *data, *peer;
+	struct ifinfomsg *pifm;
+	int r;
+
+	if (master > 0)
+		mnl_attr_put_u32(nlh, IFLA_MASTER, (uint32_t)master);
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	/* The peer is described by its own ifinfomsg followed by attributes. */
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	pifm = mnl_nlmsg_put_extra_header(nlh, sizeof *pifm);
+	memset(pifm, 0, sizeof *pifm);
+	pifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name);
+	if (mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	if (peer_nsfd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_nsfd);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, info);
+	r = rc_nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return rc_errf(e, -r, "creating veth pair %s/%s", name, peer_name);
+	return 0;
+}
+
+int rc_link_set_up(struct rc_nl *nl, int ifindex, struct rc_err *e)
+{
+	struct nlmsghdr *nlh = rc_nl_msg(nl, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	int r;
+
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	ifm->ifi_flags = IFF_UP;
+	ifm->ifi_change = IFF_UP;
+	r = rc_nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return rc_errf(e, -r, "bringing link %d up", ifindex);
+	return 0;
+}
+
+int rc_link_del(struct rc_nl *nl, const char *name, bool missing_ok, struct rc_err *e)
+{
+	struct nlmsghdr *nlh = rc_nl_msg(nl, RTM_DELLINK, 0);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	int r;
+
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	r = rc_nl_talk(nl, nlh, NULL, NULL);
+	if (r == -ENODEV && missing_ok)
+		return 0;
+	if (r < 0)
+		return rc_errf(e, -r, "deleting link %s", name);
+	return 0;
+}
