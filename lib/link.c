@@ -6,6 +6,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
+#include <sys/socket.h>
 #include <string.h>
 
 struct link_info {
@@ -119,6 +120,24 @@ int rc_link_set_up(struct rc_nl *nl, int ifindex, struct rc_err *e)
 	r = rc_nl_talk(nl, nlh, NULL, NULL);
 	if (r < 0)
 		return rc_errf(e, -r, "bringing link %d up", ifindex);
+	return 0;
+}
+
+int rc_link_set_hairpin(struct rc_nl *nl, int ifindex, struct rc_err *e)
+{
+	struct nlmsghdr *nlh = rc_nl_msg(nl, RTM_SETLINK, 0);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	struct nlattr *info;
+	int r;
+
+	ifm->ifi_family = AF_BRIDGE;
+	ifm->ifi_index = ifindex;
+	info = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
+	mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
+	mnl_attr_nest_end(nlh, info);
+	r = rc_nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return rc_errf(e, -r, "setting hairpin mode on link %d", ifindex);
 	return 0;
 }
 

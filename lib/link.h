@@ -28,6 +28,12 @@ int rc_link_add_veth(struct rc_nl *nl, const char *name, int master, unsigned in
 /* Bring link ifindex up. */
 int rc_link_set_up(struct rc_nl *nl, int ifindex, struct rc_err *e);
 
+/* Put bridge port ifindex in hairpin mode: the bridge may send a frame back
+ * out of the port it came in on, which a container reaching its own
+ * published port needs when the bridge hands frames to netfilter
+ * (br_netfilter). */
+int rc_link_set_hairpin(struct rc_nl *nl, int ifindex, struct rc_err *e);
+
 /* Delete link name; a missing one is fine when missing_ok. */
 int rc_link_del(struct rc_nl *nl, const char *name, bool missing_ok, struct rc_err *e);
 

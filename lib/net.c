@@ -403,6 +403,7 @@ static int veth_up(struct up *u, struct rc_err *e)
 		return -1;
 	u->made.veth = true;
 	if (rc_link_get(&u->nl, u->env.host_if, &host_index, NULL, e) < 0 ||
+	    rc_link_set_hairpin(&u->nl, host_index, e) < 0 ||
 	    rc_link_set_up(&u->nl, host_index, e) < 0 || injected("veth", e) < 0)
 		return -1;
 	if (rc_nl_open_in(&cnl, NETLINK_ROUTE, u->nsfd, e) < 0)
