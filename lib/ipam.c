@@ -93,7 +93,8 @@ int rc_ipam_pick(struct in_addr net, int prefix, uint32_t *used, size_t n,
 	uint32_t bcast = ntohl(net.s_addr) | ~ntohl(rc_prefix_mask(prefix));
 	uint32_t cand = first;
 
-	qsort(used, n, sizeof *used, cmp_u32);
+	if (n > 0)
+		qsort(used, n, sizeof *used, cmp_u32);
 	for (size_t i = 0; i < n && cand < bcast; i++) {
 		if (used[i] < cand)
 			continue;
