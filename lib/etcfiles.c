@@ -91,9 +91,9 @@ int rc_etc_write(int cdirfd, const char *name, struct in_addr ip, struct rc_err 
 		return rc_errf(e, ENOMEM, "writing the container's /etc files");
 	}
 	snprintf(hostname, sizeof hostname, "%s\n", name);
-	if (rc_write_file_at(cdirfd, "hostname", hostname, strlen(hostname), 0644, e) < 0 ||
-	    rc_write_file_at(cdirfd, "hosts", hosts, strlen(hosts), 0644, e) < 0 ||
-	    rc_write_file_at(cdirfd, "resolv.conf", resolv, strlen(resolv), 0644, e) < 0) {
+	if (rc_write_file_nosync_at(cdirfd, "hostname", hostname, strlen(hostname), 0644, e) < 0 ||
+	    rc_write_file_nosync_at(cdirfd, "hosts", hosts, strlen(hosts), 0644, e) < 0 ||
+	    rc_write_file_nosync_at(cdirfd, "resolv.conf", resolv, strlen(resolv), 0644, e) < 0) {
 		rc_etc_remove(cdirfd);
 		return -1;
 	}

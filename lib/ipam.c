@@ -168,7 +168,7 @@ int rc_ipam_lease(int dirfd, struct in_addr net, int prefix, struct in_addr want
 		inet_ntop(AF_INET, &a, ip, sizeof ip);
 	}
 	snprintf(line, sizeof line, "%s\n", name);
-	if (rc_write_file_at(dirfd, ip, line, strlen(line), 0644, e) < 0)
+	if (rc_write_file_nosync_at(dirfd, ip, line, strlen(line), 0644, e) < 0)
 		return rc_err_prefix(e, "leasing %s", ip);
 	*ret = a;
 	return 0;

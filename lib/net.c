@@ -188,7 +188,7 @@ static int env_write(int cdirfd, const struct netenv *v, struct rc_err *e)
 		text = NULL;
 		return rc_errf(e, ENOMEM, "writing net.env");
 	}
-	return rc_write_file_at(cdirfd, "net.env", text, (size_t)n, 0644, e);
+	return rc_write_file_nosync_at(cdirfd, "net.env", text, (size_t)n, 0644, e);
 }
 
 /* The value of KEY in net.env text, unquoted, into buf. */
@@ -367,14 +367,14 @@ static int bridge_up(struct up *u, struct rc_err *e)
 		if (rc_link_add_bridge(&u->nl, u->bridge, e) < 0)
 			return -1;
 		u->made.bridge = true;
-		if (rc_write_file_at(u->st.brfd, "owned", "", 0, 0644, e) < 0 ||
+		if (rc_write_file_nosync_at(u->st.brfd, "owned", "", 0, 0644, e) < 0 ||
 		    rc_link_get(&u->nl, u->bridge, &u->br_index, &u->mtu, e) < 0)
 			return -1;
 	}
 	if (!known) {
 		char line[40];
 		snprintf(line, sizeof line, "%s\n", subnet);
-		if (rc_write_file_at(u->st.brfd, "subnet", line, strlen(line), 0644, e) < 0)
+		if (rc_write_file_nosync_at(u->st.brfd, "subnet", line, strlen(line), 0644, e) < 0)
 			return -1;
 		u->made.subnet = true;
 	}

@@ -164,7 +164,7 @@ int rc_ports_reserve(int dirfd, const struct rc_port *ports, size_t n,
 	snprintf(line, sizeof line, "%s\n", name);
 	for (i = 0; i < n; i++) {
 		file_name(&ports[i], fname, sizeof fname);
-		if (rc_write_file_at(dirfd, fname, line, strlen(line), 0644, e) < 0) {
+		if (rc_write_file_nosync_at(dirfd, fname, line, strlen(line), 0644, e) < 0) {
 			rc_ports_release(dirfd, ports, i);
 			return rc_err_prefix(e, "reserving port %s", rc_port_format(&ports[i], str));
 		}

@@ -12,7 +12,10 @@
 # published port, and takes it all away again. Medians of ROUNDS rounds.
 # Then throughput: wrk against busybox httpd in the container, through the
 # published port (host 127.0.0.1:8080 and gateway:8080) and straight at the
-# container's address.
+# container's address. Each way has its own bridge and subnet (rc 10.89/16,
+# script 10.90/16, CNI 10.91/16). The CNI bridge plugin leaves its bridge
+# in place on DEL, so after the first round its cycle no longer makes one;
+# rc and the script make and remove theirs every time.
 #   ROUNDS (default 21)  WRK_SECONDS (default 4)  WRK_RUNS (default 3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,7 +64,7 @@ rc_cycle() {
 
 script_up() {
 	ip link add rcs0 type bridge
-	ip addr add 10.89.0.1/16 dev rcs0
+	ip addr add 10.90.0.1/16 dev rcs0
 	ip link set rcs0 up
 	echo 1 >/proc/sys/net/ipv4/ip_forward
 	echo 1 >/proc/sys/net/ipv4/conf/rcs0/route_localnet
@@ -69,21 +72,21 @@ script_up() {
 	ip link set rcs-c1 master rcs0
 	ip link set rcs-c1 up
 	ip -n "$CNS" link set lo up
-	ip -n "$CNS" addr add 10.89.0.2/16 dev eth0
+	ip -n "$CNS" addr add 10.90.0.2/16 dev eth0
 	ip -n "$CNS" link set eth0 up
-	ip -n "$CNS" route add default via 10.89.0.1
+	ip -n "$CNS" route add default via 10.90.0.1
 	nft add table ip rcs
 	nft add chain ip rcs prerouting '{ type nat hook prerouting priority dstnat; }'
 	nft add chain ip rcs output '{ type nat hook output priority -100; }'
 	nft add chain ip rcs postrouting '{ type nat hook postrouting priority srcnat; }'
 	nft add chain ip rcs forward '{ type filter hook forward priority filter; }'
-	nft add rule ip rcs postrouting ip saddr 10.89.0.0/16 oifname != rcs0 masquerade
-	nft add rule ip rcs postrouting ip saddr 10.89.0.0/16 oifname rcs0 ct status dnat masquerade
+	nft add rule ip rcs postrouting ip saddr 10.90.0.0/16 oifname != rcs0 masquerade
+	nft add rule ip rcs postrouting ip saddr 10.90.0.0/16 oifname rcs0 ct status dnat masquerade
 	nft add rule ip rcs postrouting ip saddr 127.0.0.0/8 oifname rcs0 masquerade
 	nft add rule ip rcs forward iifname rcs0 accept
 	nft add rule ip rcs forward oifname rcs0 accept
-	nft add rule ip rcs prerouting fib daddr type local tcp dport 8080 dnat to 10.89.0.2:80
-	nft add rule ip rcs output fib daddr type local tcp dport 8080 dnat to 10.89.0.2:80
+	nft add rule ip rcs prerouting fib daddr type local tcp dport 8080 dnat to 10.90.0.2:80
+	nft add rule ip rcs output fib daddr type local tcp dport 8080 dnat to 10.90.0.2:80
 }
 
 script_down() {
@@ -101,7 +104,7 @@ cni_conf() {
 	cat <<JSON
 {"cniVersion":"1.0.0","name":"rcbench","type":"bridge","bridge":"cni-rcb0",
  "isGateway":true,"ipMasq":true,"hairpinMode":true,
- "ipam":{"type":"host-local","subnet":"10.89.0.0/16","dataDir":"$WORK/cni-ipam",
+ "ipam":{"type":"host-local","subnet":"10.91.0.0/16","dataDir":"$WORK/cni-ipam",
          "routes":[{"dst":"0.0.0.0/0"}]}}
 JSON
 }
