@@ -34,6 +34,7 @@ teardown() {
 		[ -e "$m" ] && umount -l "$m" 2>/dev/null || true
 	done
 	ip netns del "$UP" 2>/dev/null || true
+	ip netns del "$HOST-c1" 2>/dev/null || true
 	ip netns del "$HOST" 2>/dev/null || true
 }
 
@@ -254,6 +255,23 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 	net_down c1
 	[ ! -e "$RC_ROOT/containers/c1/netns" ]
 	! grep -q "$RC_ROOT/containers/c1/netns" /proc/self/mountinfo
+}
+
+@test "rc-net-up joins a namespace rc-unshare pinned, and rc-net-down leaves the pin" {
+	mkctr c1
+	ip netns add "$HOST-c1"
+	touch "$RC_ROOT/containers/c1/netns"
+	mount --bind "/run/netns/$HOST-c1" "$RC_ROOT/containers/c1/netns"
+	run -0 net_up c1
+	grep -qx 'NETNS=joined' "$RC_ROOT/containers/c1/net.env"
+	run -0 ip -n "$HOST-c1" -4 -o addr show eth0
+	[[ $output == *"inet 10.89.0.2/16"* ]]
+	net_down c1
+	run -0 stat -f -c %T "$RC_ROOT/containers/c1/netns"
+	[ "$output" = nsfs ]
+	run ! ip -n "$HOST-c1" link show eth0
+	umount "$RC_ROOT/containers/c1/netns"
+	ip netns del "$HOST-c1"
 }
 
 @test "rc-net-up after the container started wires its running namespace" {
