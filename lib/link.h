@@ -37,4 +37,11 @@ int rc_link_set_hairpin(struct rc_nl *nl, int ifindex, struct rc_err *e);
 /* Delete link name; a missing one is fine when missing_ok. */
 int rc_link_del(struct rc_nl *nl, const char *name, bool missing_ok, struct rc_err *e);
 
+/* Delete links names[0..n) (missing ones skipped) in one kernel operation:
+ * the kernel waits for its RCU grace periods once for all of them instead
+ * of once per link, which is most of what deleting a link costs. They are
+ * put in a link group of their own, one no other link is in, and the
+ * group is deleted. */
+int rc_link_del_many(struct rc_nl *nl, const char *const *names, size_t n, struct rc_err *e);
+
 #endif

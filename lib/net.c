@@ -528,18 +528,26 @@ static int do_down(int cdirfd, const char *root, const char *name, bool keep_bri
 		netstate_close(&st);
 		return -1;
 	}
-	/* The host end goes, and the container's eth0 with it. */
-	if (rc_link_del(&nl, v->host_if, true, e) < 0 ||
-	    rc_ipam_release(st.leasefd, v->ip, e) < 0)
-		goto out;
+	/* Is this the last container of a bridge rc made? (Not counting
+	 * its own lease, which goes below.) */
 	left = rc_ipam_count(st.leasefd);
-	last = left == 0 && !keep_bridge;
+	last = left >= 0 && left <= 1 && !keep_bridge;
 	owned = faccessat(st.brfd, "owned", F_OK, 0) == 0;
+	if (last && owned) {
+		/* The veth (the container's eth0 with it) and the bridge, at once. */
+		const char *links[] = { v->host_if, v->bridge };
+		if (rc_link_del_many(&nl, links, 2, e) < 0)
+			goto out;
+	} else if (rc_link_del(&nl, v->host_if, true, e) < 0) {
+		goto out;
+	}
+	if (rc_ipam_release(st.leasefd, v->ip, e) < 0)
+		goto out;
+	if (last && rc_ipam_count(st.leasefd) != 0)
+		last = false;
 	if (rc_nft_down(v->bridge, name, last, e) < 0)
 		goto out;
 	rc_ports_release(st.portfd, ports, nports);
-	if (last && owned && rc_link_del(&nl, v->bridge, true, e) < 0)
-		goto out;
 	if (last)
 		bridge_state_remove(&st, v->bridge);
 	if (!strcmp(v->netns, "created") && rc_netns_unpin(cdirfd, e) < 0)
