@@ -295,6 +295,26 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 	run ! nsenter -t "$(cat "$RC_ROOT/containers/c1/pid")" --net ip link show eth0
 }
 
+@test "rc-net-down after the container exited cleans up all the same" {
+	before_rules=$(ruleset)
+	before_links=$(host_links)
+	mkctr c1
+	bg nsenter --net="/run/netns/$HOST" unshare --net sleep 1000
+	pid=$!
+	echo $pid >"$RC_ROOT/containers/c1/pid"
+	for _ in $(seq 50); do
+		[ "$(cat /proc/$pid/comm)" = sleep ] && break
+		sleep 0.1
+	done
+	net_up -p 8080:80 c1
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	run -0 net_down c1
+	[ "$(ruleset)" = "$before_rules" ]
+	[ "$(host_links)" = "$before_links" ]
+	[ -z "$(leases)" ]
+}
+
 @test "20 parallel rc-net-up calls get 20 distinct addresses" {
 	local i
 	for i in $(seq 20); do mkctr "p$i"; done
