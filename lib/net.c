@@ -286,10 +286,14 @@ static void undo(struct up *u)
 {
 	struct rc_err ignored;
 
+	/* Alone on the bridge: its rules were (or would have been) made by this
+	 * call too, so they go with the container's. */
+	long others = rc_ipam_count(u->st.leasefd) - (u->made.lease ? 1 : 0);
+
 	if (u->made.etc)
 		rc_etc_remove(u->cdirfd);
 	if (u->made.nft)
-		rc_nft_down(u->bridge, u->o->name, u->made.bridge, &ignored);
+		rc_nft_down(u->bridge, u->o->name, others == 0, &ignored);
 	if (u->made.veth)
 		rc_link_del(&u->nl, u->env.host_if, true, &ignored);
 	if (u->made.netns)

@@ -517,6 +517,21 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 	run -0 net_up -p 8080:80 c1
 }
 
+@test "a failure half-way on a bridge rc did not make leaves the bridge as it was" {
+	in_host ip link add rc0 type bridge
+	mkctr c1
+	before_rules=$(ruleset)
+	before_links=$(host_links)
+	for step in bridge veth nft files; do
+		RC_NET_UP_FAIL=$step run -1 net_up -p 8080:80 c1
+		[ "$(ruleset)" = "$before_rules" ]
+		[ "$(host_links)" = "$before_links" ]
+		[ -z "$(leases)" ]
+		[ -z "$(ls "$RC_ROOT/containers/c1")" ]
+	done
+	run -0 in_host ip link show rc0
+}
+
 @test "a container already networked is refused" {
 	mkctr c1
 	net_up c1
