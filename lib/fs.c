@@ -29,8 +29,8 @@ int rc_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
-		     mode_t mode, struct rc_err *e)
+static int write_file(int dirfd, const char *name, const void *data, size_t len,
+		      mode_t mode, bool sync, struct rc_err *e)
 {
 	char tmp[4096];
 	_cleanup_close_ int fd = -1;
@@ -43,7 +43,7 @@ int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
 	if (fd < 0)
 		return rc_errf(e, errno, "creating %s", tmp);
 	r = rc_write_all(fd, data, len);
-	if (r == 0 && fsync(fd) < 0)
+	if (r == 0 && sync && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;
@@ -54,33 +54,21 @@ int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
 		return rc_errf(e, -r, "writing %s", name);
 	}
 	/* The rename is durable only once the directory is synced. */
-	fsync(dirfd == AT_FDCWD ? fd : dirfd);
+	if (sync)
+		fsync(dirfd == AT_FDCWD ? fd : dirfd);
 	return 0;
 }
 
-int rc_write_volatile_at(int dirfd, const char *name, const void *data, size_t len,
-			 mode_t mode, struct rc_err *e)
+int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
+		     mode_t mode, struct rc_err *e)
 {
-	char tmp[4096];
-	_cleanup_close_ int fd = -1;
-	int r;
+	return write_file(dirfd, name, data, len, mode, true, e);
+}
 
-	r = snprintf(tmp, sizeof tmp, "%s.tmp.%d", name, (int)getpid());
-	if (r < 0 || (size_t)r >= sizeof tmp)
-		return rc_errf(e, ENAMETOOLONG, "writing %s", name);
-	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-	if (fd < 0)
-		return rc_errf(e, errno, "creating %s", tmp);
-	r = rc_write_all(fd, data, len);
-	if (r == 0 && fchmod(fd, mode) < 0)
-		r = -errno;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlinkat(dirfd, tmp, 0);
-		return rc_errf(e, -r, "writing %s", name);
-	}
-	return 0;
+int rc_write_file_nosync_at(int dirfd, const char *name, const void *data, size_t len,
+			    mode_t mode, struct rc_err *e)
+{
+	return write_file(dirfd, name, data, len, mode, false, e);
 }
 
 int rc_read_file_at(int dirfd, const char *name, size_t max, char **ret_data,

@@ -13,10 +13,12 @@
 int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
 		     mode_t mode, struct rc_err *e);
 
-/* The same, atomic but without the fsyncs: for files that only describe a
- * running process (a pid file), which a crash makes stale anyway. */
-int rc_write_volatile_at(int dirfd, const char *name, const void *data, size_t len,
-			 mode_t mode, struct rc_err *e);
+/* rc_write_file_at without the fsyncs: still atomic (readers see the old
+ * file or the new one), but not durable across a power loss. For state that
+ * describes kernel objects, which do not survive a reboot either (address
+ * leases, net.env): there a sync only costs time. */
+int rc_write_file_nosync_at(int dirfd, const char *name, const void *data, size_t len,
+			    mode_t mode, struct rc_err *e);
 
 /* Read all of dirfd/name (at most max bytes) into a NUL-terminated buffer
  * that the caller frees. */

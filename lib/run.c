@@ -1,5 +1,6 @@
 /* run.c - a container's lifetime, seen from rc-unshare; see run.h. */
 #include "run.h"
+#include "etcfiles.h"
 #include "child.h"
 #include "cleanup.h"
 #include "fs.h"
@@ -124,7 +125,7 @@ static void cleanup(struct run_state *st)
 	if (st->cg && rc_cgroup_destroy(st->cg, &e) < 0)
 		rc_err_print("rc-unshare", &e);
 	st->cg = NULL;
-	if (st->pinned && rc_netns_unpin(r->dir_fd, &e) < 0)
+	if (st->pinned && rc_netns_unpin_owned(r->dir_fd, &e) < 0)
 		rc_err_print("rc-unshare", &e);
 	if (st->pid_written)
 		unlinkat(r->dir_fd, "pid", 0);
@@ -221,7 +222,7 @@ static int open_namespaces(const struct rc_run *r, struct rc_child *c, struct rc
 	if (r->net == RC_NET_DEFAULT && r->dir_fd >= 0 && c->ns_fd[RC_NS_NET] < 0) {
 		/* We hold the container's lock: a pin of ours still there is left
 		 * from a run that was killed before it could clean up. */
-		if (rc_netns_unpin(r->dir_fd, e) < 0)
+		if (rc_netns_unpin_owned(r->dir_fd, e) < 0)
 			return -1;
 		int fd = rc_netns_open_pinned(r->dir_fd, e);
 		if (fd < -1)
@@ -272,7 +273,7 @@ static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
 
 	if (st->r->dir_fd < 0)
 		return 0;
-	if (rc_write_volatile_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
+	if (rc_write_file_nosync_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
 		return rc_err_prefix(e, "writing the pid file");
 	st->pid_written = true;
 	return 0;

@@ -1,0 +1,555 @@
+#!/usr/bin/env bats
+# rc-net-up and rc-net-down, inside network namespaces each test makes: a
+# throwaway "host" namespace where rc runs (entered with nsenter, so the
+# namespace pins rc makes survive), and where needed an "upstream" namespace
+# joined to it by a veth pair and standing in for the internet:
+#
+#   container(s) --eth0/rc-NAME-- rc0 [host] up0 ---- eth0 [upstream]
+#                  10.89.0.0/16          198.51.100.1   198.51.100.2
+#
+# No test touches the machine's own links, routes or ruleset.
+
+load helpers/common
+bats_require_minimum_version 1.5.0
+
+setup() {
+	RC_ROOT=$BATS_TEST_TMPDIR/root
+	export RC_ROOT
+	mkdir -p "$RC_ROOT/containers"
+	HOST=rct-$$-$BATS_TEST_NUMBER-host
+	UP=rct-$$-$BATS_TEST_NUMBER-up
+	PIDS=$BATS_TEST_TMPDIR/pids
+	: >"$PIDS"
+	ip netns add "$HOST"
+	ip -n "$HOST" link set lo up
+}
+
+teardown() {
+	local pid m
+	while read -r pid; do
+		kill "$pid" 2>/dev/null || true
+	done <"$PIDS"
+	# Pins rc made and a failed test left behind.
+	for m in "$RC_ROOT"/containers/*/netns; do
+		[ -e "$m" ] && umount -l "$m" 2>/dev/null || true
+	done
+	ip netns del "$UP" 2>/dev/null || true
+	ip netns del "$HOST-c1" 2>/dev/null || true
+	ip netns del "$HOST" 2>/dev/null || true
+}
+
+# Run a command in the host namespace.
+in_host() { nsenter --net="/run/netns/$HOST" "$@"; }
+in_up() { nsenter --net="/run/netns/$UP" "$@"; }
+
+# Run a command in container NAME's namespace.
+in_ctr() {
+	local name=$1
+	shift
+	if [ -f "$RC_ROOT/containers/$name/pid" ]; then
+		nsenter -t "$(cat "$RC_ROOT/containers/$name/pid")" --net "$@"
+	else
+		nsenter --net="$RC_ROOT/containers/$name/netns" "$@"
+	fi
+}
+
+# A container as rc-unpack would leave it, as far as networking cares.
+mkctr() { mkdir -p "$RC_ROOT/containers/$1"; }
+
+net_up() { in_host rc-net-up "$@"; }
+net_down() { in_host rc-net-down "$@"; }
+
+# Remember a background process for teardown.
+track() { echo "$1" >>"$PIDS"; }
+
+# Start a command in the background (a plain command, so $! is its own pid,
+# which nsenter keeps), remembered for teardown; fd 3 closed so that bats
+# does not wait for it.
+bg() {
+	"$@" </dev/null >/dev/null 2>&1 3>&- &
+	track $!
+}
+
+# nsenter's arguments for container NAME's namespace.
+ctr_ns() {
+	if [ -f "$RC_ROOT/containers/$1/pid" ]; then
+		echo "-t $(cat "$RC_ROOT/containers/$1/pid") --net"
+	else
+		echo "--net=$RC_ROOT/containers/$1/netns"
+	fi
+}
+
+# GET url with curl from the namespace of the command prefix given first.
+get() { "$@" curl -sS --max-time 5 "$url"; }
+
+# Wait until url answers from inside prefix... (a server just started).
+wait_http() {
+	local url=$1 i
+	shift
+	for i in $(seq 50); do
+		"$@" curl -s --max-time 1 -o /dev/null "$url" && return 0
+		sleep 0.1
+	done
+	echo "no answer from $url" >&2
+	return 1
+}
+
+# busybox httpd on port 80 in container NAME, serving a page naming it.
+serve() {
+	local name=$1 dir=$BATS_TEST_TMPDIR/www-$1
+	mkdir -p "$dir"
+	echo "page of $name" >"$dir/index.html"
+	# shellcheck disable=SC2046
+	bg nsenter $(ctr_ns "$name") busybox httpd -f -p 80 -h "$dir"
+	wait_http http://127.0.0.1:80/ in_ctr "$name"
+}
+
+# The upstream namespace with an httpd whose /cgi-bin/ip answers with the
+# address the request came from.
+add_upstream() {
+	local dir=$BATS_TEST_TMPDIR/www-up
+	ip netns add "$UP"
+	ip -n "$UP" link set lo up
+	ip -n "$HOST" link add up0 type veth peer name eth0 netns "$UP"
+	ip -n "$HOST" addr add 198.51.100.1/24 dev up0
+	ip -n "$HOST" link set up0 up
+	ip -n "$UP" addr add 198.51.100.2/24 dev eth0
+	ip -n "$UP" link set eth0 up
+	ip -n "$HOST" route add default via 198.51.100.2
+	mkdir -p "$dir/cgi-bin"
+	echo upstream >"$dir/index.html"
+	printf '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n%%s\\n" "$REMOTE_ADDR"\n' \
+		>"$dir/cgi-bin/ip"
+	chmod +x "$dir/cgi-bin/ip"
+	bg nsenter --net="/run/netns/$UP" busybox httpd -f -p 80 -h "$dir"
+	wait_http http://127.0.0.1:80/ in_up
+}
+
+# What a failed or undone call must have left: no link, lease, rule or pin.
+host_links() { in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+ruleset() { in_host nft list ruleset; }
+leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/null | sort; }
+
+@test "rc-net-up prints the container's address and records it in net.env" {
+	mkctr c1
+	run -0 net_up c1
+	[ "$output" = 10.89.0.2 ]
+	# shellcheck disable=SC1090
+	( . "$RC_ROOT/containers/c1/net.env"
+	  [ "$IP" = 10.89.0.2 ] && [ "$PREFIX" = 16 ] && [ "$GATEWAY" = 10.89.0.1 ] &&
+	  [ "$BRIDGE" = rc0 ] && [ "$HOST_IF" = rc-c1 ] && [ "$IFNAME" = eth0 ] && [ -z "$PORTS" ] )
+	run -0 in_ctr c1 ip -4 -o addr show eth0
+	[[ $output == *"inet 10.89.0.2/16"* ]]
+	run -0 in_ctr c1 ip route show default
+	[[ $output == "default via 10.89.0.1 dev eth0"* ]]
+	run -0 in_ctr c1 ip -o link show lo
+	[[ $output == *"UP"* ]]
+}
+
+@test "a container reaches its gateway" {
+	mkctr c1
+	net_up c1
+	run -0 in_ctr c1 busybox ping -c 1 -W 2 10.89.0.1
+}
+
+@test "a container reaches upstream through the masquerade, seen as the host's address" {
+	add_upstream
+	mkctr c1
+	net_up c1
+	url=http://198.51.100.2/cgi-bin/ip
+	run -0 get in_ctr c1
+	# busybox httpd gives the address as IPv4-mapped IPv6: [::ffff:A.B.C.D]
+	[[ $output == "198.51.100.1" || $output == "[::ffff:198.51.100.1]" ]]
+}
+
+@test "two containers on the bridge reach each other" {
+	mkctr c1
+	mkctr c2
+	[ "$(net_up c1)" = 10.89.0.2 ]
+	[ "$(net_up c2)" = 10.89.0.3 ]
+	serve c2
+	url=http://10.89.0.3/
+	run -0 get in_ctr c1
+	[ "$output" = "page of c2" ]
+	run -0 in_ctr c2 busybox ping -c 1 -W 2 10.89.0.2
+}
+
+@test "a published port answers on the host's 127.0.0.1 and its own addresses" {
+	mkctr web
+	net_up -p 8080:80 web
+	serve web
+	url=http://127.0.0.1:8080/
+	run -0 get in_host
+	[ "$output" = "page of web" ]
+	url=http://10.89.0.1:8080/
+	run -0 get in_host
+	[ "$output" = "page of web" ]
+}
+
+@test "a published port answers from upstream at the host's address" {
+	add_upstream
+	mkctr web
+	net_up -p 8080:80 web
+	serve web
+	url=http://198.51.100.1:8080/
+	run -0 get in_up
+	[ "$output" = "page of web" ]
+}
+
+@test "a published port answers from another container on the bridge and from itself (hairpin)" {
+	add_upstream
+	mkctr web
+	mkctr client
+	net_up -p 8080:80 web
+	net_up client
+	serve web
+	url=http://198.51.100.1:8080/
+	run -0 get in_ctr client
+	[ "$output" = "page of web" ]
+	url=http://10.89.0.1:8080/
+	run -0 get in_ctr client
+	[ "$output" = "page of web" ]
+	run -0 get in_ctr web
+	[ "$output" = "page of web" ]
+}
+
+@test "a port published on one host address answers there only" {
+	add_upstream
+	mkctr web
+	net_up -p 127.0.0.1:8080:80 web
+	serve web
+	url=http://127.0.0.1:8080/
+	run -0 get in_host
+	[ "$output" = "page of web" ]
+	url=http://198.51.100.1:8080/
+	run ! get in_up
+}
+
+@test "a udp port is published" {
+	mkctr dns
+	net_up -p 5353:53/udp dns
+	# shellcheck disable=SC2046
+	nsenter $(ctr_ns dns) perl -MIO::Socket::INET -e \
+		'$s = IO::Socket::INET->new(LocalPort => 53, Proto => "udp") or die; $s->recv($m, 100); print $m' \
+		>"$BATS_TEST_TMPDIR/got" 2>/dev/null </dev/null 3>&- &
+	track $!
+	# send until it has arrived: the listener may not be bound yet
+	for _ in $(seq 30); do
+		in_host bash -c 'echo ping-over-udp >/dev/udp/127.0.0.1/5353'
+		sleep 0.1
+		[ -s "$BATS_TEST_TMPDIR/got" ] && break
+	done
+	grep -qx ping-over-udp "$BATS_TEST_TMPDIR/got"
+	run -0 ruleset
+	[[ $output == *"udp dport 5353 dnat to 10.89.0.2:53"* ]]
+}
+
+@test "rc-net-up before the container runs pins a namespace that rc-net-down unpins" {
+	mkctr c1
+	net_up c1
+	run -0 stat -f -c %T "$RC_ROOT/containers/c1/netns"
+	[ "$output" = nsfs ]
+	grep -qx 'NETNS=created' "$RC_ROOT/containers/c1/net.env"
+	# The process rc-unshare will start joins it and has its network at once.
+	run -0 nsenter --net="$RC_ROOT/containers/c1/netns" busybox ping -c 1 -W 2 10.89.0.1
+	net_down c1
+	[ ! -e "$RC_ROOT/containers/c1/netns" ]
+	! grep -q "$RC_ROOT/containers/c1/netns" /proc/self/mountinfo
+}
+
+@test "rc-net-up joins a namespace rc-unshare pinned, and rc-net-down leaves the pin" {
+	mkctr c1
+	ip netns add "$HOST-c1"
+	touch "$RC_ROOT/containers/c1/netns"
+	mount --bind "/run/netns/$HOST-c1" "$RC_ROOT/containers/c1/netns"
+	run -0 net_up c1
+	grep -qx 'NETNS=joined' "$RC_ROOT/containers/c1/net.env"
+	run -0 ip -n "$HOST-c1" -4 -o addr show eth0
+	[[ $output == *"inet 10.89.0.2/16"* ]]
+	net_down c1
+	run -0 stat -f -c %T "$RC_ROOT/containers/c1/netns"
+	[ "$output" = nsfs ]
+	run ! ip -n "$HOST-c1" link show eth0
+	umount "$RC_ROOT/containers/c1/netns"
+	ip netns del "$HOST-c1"
+}
+
+@test "rc-net-up after the container started wires its running namespace" {
+	mkctr c1
+	bg nsenter --net="/run/netns/$HOST" unshare --net sleep 1000
+	echo $! >"$RC_ROOT/containers/c1/pid"
+	# unshare has made the namespace once it has become sleep
+	for _ in $(seq 50); do
+		[ "$(cat /proc/$!/comm)" = sleep ] && break
+		sleep 0.1
+	done
+	run -0 net_up c1
+	[ "$output" = 10.89.0.2 ]
+	[ ! -e "$RC_ROOT/containers/c1/netns" ]
+	run -0 nsenter -t "$(cat "$RC_ROOT/containers/c1/pid")" --net ip -4 -o addr show eth0
+	[[ $output == *"inet 10.89.0.2/16"* ]]
+	run -0 in_ctr c1 busybox ping -c 1 -W 2 10.89.0.1
+	net_down c1
+	# The container keeps running, without its eth0.
+	kill -0 "$(cat "$RC_ROOT/containers/c1/pid")"
+	run ! nsenter -t "$(cat "$RC_ROOT/containers/c1/pid")" --net ip link show eth0
+}
+
+@test "rc-net-down after the container exited cleans up all the same" {
+	before_rules=$(ruleset)
+	before_links=$(host_links)
+	mkctr c1
+	bg nsenter --net="/run/netns/$HOST" unshare --net sleep 1000
+	pid=$!
+	echo $pid >"$RC_ROOT/containers/c1/pid"
+	for _ in $(seq 50); do
+		[ "$(cat /proc/$pid/comm)" = sleep ] && break
+		sleep 0.1
+	done
+	net_up -p 8080:80 c1
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	run -0 net_down c1
+	[ "$(ruleset)" = "$before_rules" ]
+	[ "$(host_links)" = "$before_links" ]
+	[ -z "$(leases)" ]
+}
+
+@test "20 parallel rc-net-up calls get 20 distinct addresses" {
+	local i
+	for i in $(seq 20); do mkctr "p$i"; done
+	for i in $(seq 20); do
+		net_up "p$i" >"$BATS_TEST_TMPDIR/ip-$i" 2>&1 3>&- &
+	done
+	wait
+	cat "$BATS_TEST_TMPDIR"/ip-* | sort >"$BATS_TEST_TMPDIR/all"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/all")" -eq 20 ]
+	[ "$(sort -u "$BATS_TEST_TMPDIR/all" | grep -c '^10\.89\.0\.[0-9]*$')" -eq 20 ]
+	[ "$(ls "$RC_ROOT/net/bridges/rc0/leases" | wc -l)" -eq 20 ]
+	for i in $(seq 20); do
+		grep -qx "IP=$(cat "$BATS_TEST_TMPDIR/ip-$i")" "$RC_ROOT/containers/p$i/net.env"
+	done
+}
+
+@test "rc-net-down of everything leaves nothing of rc and table inet keepme as it was" {
+	in_host nft add table inet keepme
+	in_host nft add chain inet keepme input '{ type filter hook input priority 0; policy accept; }'
+	in_host nft add rule inet keepme input tcp dport 9999 counter accept
+	before_rules=$(ruleset)
+	before_links=$(host_links)
+	mkctr a
+	mkctr b
+	net_up -p 8080:80 a
+	net_up -p 8081:80/udp b
+	[ "$(ruleset)" != "$before_rules" ]
+	net_down a
+	# One container left: the bridge and its rules stay.
+	run -0 ruleset
+	[[ $output == *'comment "bridge rc0"'* ]]
+	[[ $output != *'container a'* ]]
+	net_down b
+	[ "$(ruleset)" = "$before_rules" ]
+	[ "$(host_links)" = "$before_links" ]
+	[ -z "$(leases)" ]
+	[ ! -e "$RC_ROOT/containers/a/net.env" ] && [ ! -e "$RC_ROOT/containers/b/net.env" ]
+	[ ! -e "$RC_ROOT/containers/a/netns" ] && [ ! -e "$RC_ROOT/containers/a/resolv.conf" ]
+}
+
+@test "rc-net-down twice, or of a container never networked, does nothing and succeeds" {
+	mkctr c1
+	mkctr never
+	net_up c1
+	run -0 net_down c1
+	run -0 --separate-stderr net_down c1
+	[[ $stderr == *"nothing to do"* ]]
+	run -0 --separate-stderr net_down never
+	[[ $stderr == *"nothing to do"* ]]
+	[ -z "$output" ]
+}
+
+@test "rc-net-down --keep-bridge keeps the bridge and rc's table" {
+	mkctr c1
+	net_up c1
+	net_down --keep-bridge c1
+	run -0 in_host ip link show rc0
+	run -0 in_host nft list table ip rc
+	# and a later rc-net-up uses them as they are
+	mkctr c2
+	[ "$(net_up c2)" = 10.89.0.2 ]
+	net_down c2
+	run ! in_host ip link show rc0
+	run ! in_host nft list table ip rc
+}
+
+@test "rc-net-down leaves a bridge rc did not make, and the veth takes its MTU" {
+	in_host ip link add rc0 type bridge
+	in_host ip link set rc0 mtu 1400
+	mkctr c1
+	net_up c1
+	run -0 in_ctr c1 cat /sys/class/net/eth0/mtu
+	run -0 in_ctr c1 ip -o link show eth0
+	[[ $output == *"mtu 1400"* ]]
+	net_down c1
+	run -0 in_host ip link show rc0
+	run ! in_host ip link show rc-c1
+}
+
+@test "the container's resolv.conf, hosts and hostname are written for rc-unshare" {
+	mkctr c1
+	net_up c1
+	[ "$(cat "$RC_ROOT/containers/c1/hostname")" = c1 ]
+	grep -q '^127.0.0.1[[:space:]]*localhost' "$RC_ROOT/containers/c1/hosts"
+	grep -q '^10.89.0.2[[:space:]]*c1$' "$RC_ROOT/containers/c1/hosts"
+	grep -q '^nameserver ' "$RC_ROOT/containers/c1/resolv.conf"
+	run grep -E '^nameserver 127\.' "$RC_ROOT/containers/c1/resolv.conf"
+	[ "$status" -eq 1 ]
+}
+
+@test "--ip gives the address asked for, and refuses one already leased" {
+	mkctr c1
+	mkctr c2
+	run -0 net_up --ip 10.89.3.4 c1
+	[ "$output" = 10.89.3.4 ]
+	run -1 net_up --ip 10.89.3.4 c2
+	[[ $output == *"already leased"* ]]
+	run -1 net_up --ip 10.90.0.5 c2
+	[[ $output == *"not a free host address"* ]]
+	run -1 net_up --ip 10.89.0.1 c2
+	[ ! -e "$RC_ROOT/containers/c2/net.env" ]
+	run -0 net_up c2
+	[ "$output" = 10.89.0.2 ]
+}
+
+@test "--subnet and --bridge choose the network" {
+	mkctr c1
+	mkctr c2
+	run -0 net_up --bridge rcb1 --subnet 172.29.0.0/16 c1
+	[ "$output" = 172.29.0.2 ]
+	run -0 in_host ip -4 -o addr show rcb1
+	[[ $output == *"inet 172.29.0.1/16"* ]]
+	# the bridge keeps its subnet; asking for another is refused
+	run -1 net_up --bridge rcb1 --subnet 172.30.0.0/16 c2
+	[[ $output == *"has subnet 172.29.0.0/16"* ]]
+	run -0 net_up --bridge rcb1 c2
+	[ "$output" = 172.29.0.3 ]
+	net_down c1
+	net_down c2
+	run ! in_host ip link show rcb1
+}
+
+@test "an unknown container is refused" {
+	run -1 net_up nosuch
+	[[ $output == *"no container nosuch"* ]]
+	run -1 net_down nosuch
+	[[ $output == *"no container nosuch"* ]]
+	run -2 net_up 'bad/name'
+	run -2 net_down '-'
+}
+
+@test "a malformed subnet is a usage error" {
+	mkctr c1
+	for bad in 10.89.0.0 10.89.0.0/33 10.89.0.0/7 10.89.1.0/16 300.1.0.0/16 10.89.0.0/ x/16 10.89.0.0/16x; do
+		run -2 net_up --subnet "$bad" c1
+		[[ $output == *"subnet $bad"* ]]
+	done
+	[ ! -e "$RC_ROOT/containers/c1/net.env" ]
+}
+
+@test "a subnet overlapping a route of the host is refused" {
+	add_upstream
+	mkctr c1
+	before=$(host_links)
+	run -1 net_up --subnet 198.51.0.0/16 c1
+	[[ $output == *"overlaps the host's route to 198.51.100.0/24"* ]]
+	[ "$(host_links)" = "$before" ]
+	[ -z "$(leases)" ]
+	run ! in_host nft list table ip rc
+}
+
+@test "a host port published twice is refused and the second container gets nothing" {
+	mkctr c1
+	mkctr c2
+	net_up -p 8080:80 c1
+	before_rules=$(ruleset)
+	before_links=$(host_links)
+	run -1 net_up -p 8080:81 c2
+	[[ $output == *"host port 8080:81/tcp is already published by container c1"* ]]
+	run -1 net_up -p 127.0.0.1:8080:81 c2
+	run -1 net_up -p 9090:80 -p 9090:81 c2
+	[[ $output == *"published twice"* ]]
+	[ "$(ruleset)" = "$before_rules" ]
+	[ "$(host_links)" = "$before_links" ]
+	[ ! -e "$RC_ROOT/containers/c2/net.env" ] && [ ! -e "$RC_ROOT/containers/c2/netns" ]
+	# the same port over udp, or on another port, is fine
+	run -0 net_up -p 8080:80/udp -p 8081:80 c2
+}
+
+@test "a malformed port is a usage error" {
+	mkctr c1
+	for bad in 8080 :80 8080: 0:80 8080:70000 8080:80/sctp 1.2.3:8080:80 a:b x8080:80; do
+		run -2 net_up -p "$bad" c1
+		[[ $output == *"port $bad"* ]]
+	done
+	run -2 net_up --ip 10.89.0.300 c1
+	run -2 net_up --bridge this-name-is-too-long c1
+}
+
+@test "a failure half-way leaves nothing behind" {
+	in_host nft add table inet keepme
+	mkctr first
+	mkctr c1
+	for with_first in no yes; do
+		[ "$with_first" = yes ] && net_up -p 80:80 first
+		before_rules=$(ruleset)
+		before_links=$(host_links)
+		before_leases=$(leases)
+		for step in bridge veth nft files; do
+			RC_NET_UP_FAIL=$step run -1 net_up -p 8080:80 c1
+			[[ $output == *"failing after step $step"* ]]
+			[ "$(ruleset)" = "$before_rules" ]
+			[ "$(host_links)" = "$before_links" ]
+			[ "$(leases)" = "$before_leases" ]
+			[ -z "$(ls "$RC_ROOT/containers/c1")" ]
+			! grep -q "containers/c1/netns" /proc/self/mountinfo
+		done
+	done
+	# and the container can be networked afterwards
+	run -0 net_up -p 8080:80 c1
+}
+
+@test "a failure half-way on a bridge rc did not make leaves the bridge as it was" {
+	in_host ip link add rc0 type bridge
+	mkctr c1
+	before_rules=$(ruleset)
+	before_links=$(host_links)
+	for step in bridge veth nft files; do
+		RC_NET_UP_FAIL=$step run -1 net_up -p 8080:80 c1
+		[ "$(ruleset)" = "$before_rules" ]
+		[ "$(host_links)" = "$before_links" ]
+		[ -z "$(leases)" ]
+		[ -z "$(ls "$RC_ROOT/containers/c1")" ]
+	done
+	run -0 in_host ip link show rc0
+}
+
+@test "a container already networked is refused" {
+	mkctr c1
+	net_up c1
+	run -1 net_up c1
+	[[ $output == *"already has a network"* ]]
+	[ "$(ls "$RC_ROOT/net/bridges/rc0/leases")" = 10.89.0.2 ]
+}
+
+@test "--help, --version and bad options" {
+	run -0 rc-net-up --help
+	[[ $output == *"Usage: rc-net-up"* ]]
+	run -0 rc-net-down --help
+	[[ $output == *"--keep-bridge"* ]]
+	run -0 rc-net-up --version
+	[ "$output" = "rc-net-up 0.1.0" ]
+	run -0 rc-net-down --version
+	[ "$output" = "rc-net-down 0.1.0" ]
+	run -2 rc-net-up --bogus c1
+	run -2 rc-net-up
+	run -2 rc-net-down a b
+}
