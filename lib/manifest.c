@@ -170,6 +170,55 @@ void rc_manifest_free(struct rc_manifest *m)
 	m->n_layers = m->n_entries = 0;
 }
 
+static const char *oci_layer_type(const char *docker)
+{
+	static const struct { const char *docker, *oci; } map[] = {
+		{ "application/vnd.docker.image.rootfs.diff.tar.gzip",
+		  "application/vnd.oci.image.layer.v1.tar+gzip" },
+		{ "application/vnd.docker.image.rootfs.diff.tar",
+		  "application/vnd.oci.image.layer.v1.tar" },
+		{ "application/vnd.docker.image.rootfs.diff.tar.zstd",
+		  "application/vnd.oci.image.layer.v1.tar+zstd" },
+		{ "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+		  "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip" },
+	};
+
+	for (size_t i = 0; docker && i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(docker, map[i].docker))
+			return map[i].oci;
+	return docker;
+}
+
+int rc_manifest_docker_to_oci(const char *data, size_t len, char **ret, size_t *ret_len,
+			      struct rc_err *e)
+{
+	json_auto_t *root = json_loadb(data, len, 0, NULL);
+	json_t *layers, *l;
+	size_t i;
+	char *out;
+
+	if (!json_is_object(root) || !json_is_object(json_object_get(root, "config")))
+		return rc_errf(e, 0, "the Docker manifest is not a JSON object with a config");
+	if (json_object_set_new(root, "mediaType", json_string(RC_MT_OCI_MANIFEST)) < 0 ||
+	    json_object_set_new(json_object_get(root, "config"), "mediaType",
+				json_string("application/vnd.oci.image.config.v1+json")) < 0)
+		return rc_errf(e, 12, "converting the Docker manifest");
+	layers = json_object_get(root, "layers");
+	json_array_foreach(layers, i, l) {
+		const char *mt = json_string_value(json_object_get(l, "mediaType"));
+		const char *oci = oci_layer_type(mt);
+		if (mt && oci != mt &&
+		    json_object_set_new(l, "mediaType", json_string(oci)) < 0)
+			return rc_errf(e, 12, "converting the Docker manifest");
+	}
+	out = json_dumps(root, JSON_COMPACT);
+	if (!out)
+		return rc_errf(e, 12, "converting the Docker manifest");
+	*ret = out;
+	*ret_len = strlen(out);
+	return 0;
+}
+
 void rc_platform_host(struct rc_platform *ret)
 {
 	static const struct { const char *machine, *arch, *variant; } map[] = {

@@ -56,6 +56,13 @@ int rc_manifest_parse(const char *data, size_t len, const char *content_type,
 		      struct rc_manifest *ret, struct rc_err *e);
 void rc_manifest_free(struct rc_manifest *m);
 
+/* Rewrite a Docker schema 2 image manifest with the OCI media types that
+ * correspond to its own (same config and layer blobs), so that OCI tools
+ * (skopeo's and umoci's oci: layouts) read it, as `skopeo copy` does. The
+ * result (the caller frees it) has a digest of its own. */
+int rc_manifest_docker_to_oci(const char *data, size_t len, char **ret, size_t *ret_len,
+			      struct rc_err *e);
+
 /* The platform this machine runs: linux and uname's machine in OCI terms
  * (x86_64 -> amd64, aarch64 -> arm64/v8, armv7l -> arm/v7, ...). */
 void rc_platform_host(struct rc_platform *ret);

@@ -304,6 +304,26 @@ static int resolve_image(struct pull *p, const struct rc_ref *ref, char **ret_bo
 	return 0;
 }
 
+/* Store the image manifest and record it under ref. A Docker manifest is
+ * recorded in its OCI form, which OCI layout readers understand. */
+static int store_manifest(struct pull *p, const char *ref, const char *body, size_t len,
+			  const struct rc_descriptor *md, struct rc_err *e)
+{
+	_cleanup_free_ char *oci = NULL;
+	struct rc_descriptor d = *md;
+
+	if (!strcmp(md->media_type, RC_MT_DOCKER_MANIFEST)) {
+		if (rc_manifest_docker_to_oci(body, len, &oci, &len, e) < 0)
+			return -1;
+		body = oci;
+		snprintf(d.media_type, sizeof d.media_type, "%s", RC_MT_OCI_MANIFEST);
+		d.size = (int64_t)len;
+	}
+	if (rc_store_put_blob(&p->store, body, len, oci ? NULL : md->digest, d.digest, e) < 0)
+		return -1;
+	return rc_store_tag(&p->store, ref, &d, e);
+}
+
 static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolved, size_t n,
 		      struct rc_err *e)
 {
@@ -334,8 +354,7 @@ static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolv
 		unstage(p);
 		goto out;
 	}
-	if (rc_store_put_blob(&p->store, body, len, md.digest, NULL, e) < 0 ||
-	    rc_store_tag(&p->store, refstr, &md, e) < 0)
+	if (store_manifest(p, refstr, body, len, &md, e) < 0)
 		goto out;
 	snprintf(ret_resolved, n, "%s%s%s@%s", name, ref->tag[0] ? ":" : "", ref->tag, md.digest);
 	r = 0;

@@ -30,8 +30,11 @@ struct rc_pull_opts {
 	bool progress;                   /* progress lines on stderr */
 };
 
-/* Pull ref. On success ret_resolved holds name[:tag]@<manifest digest>,
- * the digest being that of the image manifest now in the store. */
+/* Pull ref. On success ret_resolved holds name[:tag]@<digest>, the digest
+ * being the registry's for the image manifest (the platform's, not the
+ * index's), so the result can be pulled again. It is also the stored
+ * manifest's digest, except for a Docker schema 2 manifest, which is stored
+ * converted to OCI media types (see rc_manifest_docker_to_oci). */
 int rc_pull(const struct rc_ref *ref, const struct rc_pull_opts *o, char *ret_resolved,
 	    size_t n, struct rc_err *e);
 

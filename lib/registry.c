@@ -845,8 +845,7 @@ int rc_registry_get_manifest(struct rc_registry *r, const char *reference, char 
 	struct request rq = { 0 };
 	char what[700];
 
-	snprintf(what, sizeof what, "fetching the manifest of %s/%s%s%s", r->host, r->repo,
-		 strncmp(reference, "sha256:", 7) ? ":" : "@", reference);
+	snprintf(what, sizeof what, "fetching manifest %s", reference);
 	snprintf(rq.url, sizeof rq.url, "%s/v2/%s/manifests/%s", r->base, r->repo, reference);
 	rq.accept = RC_MANIFEST_ACCEPT;
 	rq.registry_auth = true;
