@@ -24,7 +24,7 @@ static const char *skip_space(const char *p)
 
 static bool token_char(char c)
 {
-	return isalnum((unsigned char)c) || strchr("!#$%&'*+-.^_`|~", c);
+	return isalnum((unsigned char)c) || (c && strchr("!#$%&'*+-.^_`|~", c));
 }
 
 /* Copy a token or quoted-string value at p into out; returns the end. */
@@ -88,7 +88,9 @@ int rc_auth_parse_challenge(const char *header, struct rc_challenge *ret)
 			p++;
 		if (k == 0 || *p != '=')
 			break; /* the start of another challenge: only the first counts */
-		p = read_value(p + 1, val, sizeof val);
+		for (p++; *p == ' ' || *p == '\t'; p++)
+			;
+		p = read_value(p, val, sizeof val);
 		if (!p)
 			return -1;
 		if (!strcmp(key, "realm"))
