@@ -7,12 +7,14 @@
 #include "state.h"
 #include "store.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +35,7 @@ struct pull {
 	struct rc_registry *reg;
 	struct rc_progress *prog;
 	char staging[64];    /* "ingest/pull.XXXXXX", relative to the store */
+	int staging_fd;      /* flocked while this pull runs */
 	struct job *jobs;
 	size_t n_jobs;
 	pthread_mutex_t lock; /* next, failed, err */
@@ -205,14 +208,81 @@ static void unstage(struct pull *p)
 	}
 }
 
+/* Move what a staging directory holds back to ingest/ and remove it. */
+static void staging_return(struct rc_store *s, const char *dir)
+{
+	_cleanup_close_ int fd = openat(s->dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(rc_steal_fd(&fd));
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char from[256], to[128];
+		/* only blobs, named by their 64 hex digits, go back */
+		if (strlen(de->d_name) != 64 || strlen(dir) > 120)
+			continue;
+		snprintf(from, sizeof from, "%.120s/%.64s", dir, de->d_name);
+		snprintf(to, sizeof to, "ingest/%.64s", de->d_name);
+		if (renameat2(s->dirfd, from, s->dirfd, to, RENAME_NOREPLACE) < 0)
+			unlinkat(s->dirfd, from, 0);
+	}
+	closedir(d);
+	if (unlinkat(s->dirfd, dir, AT_REMOVEDIR) < 0)
+		rc_rm_rf_at(s->dirfd, dir, NULL);
+}
+
+/* A pull that was killed leaves its staging directory, unlocked: give its
+ * verified blobs back to ingest/ so that they are not downloaded again. */
+static void staging_recover(struct rc_store *s)
+{
+	_cleanup_close_ int fd = openat(s->dirfd, "ingest", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(rc_steal_fd(&fd));
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char dir[128];
+		_cleanup_close_ int lock = -1;
+
+		if (strncmp(de->d_name, "pull.", 5) != 0 || de->d_type != DT_DIR)
+			continue;
+		snprintf(dir, sizeof dir, "ingest/%.100s", de->d_name);
+		lock = openat(s->dirfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0)
+			staging_return(s, dir);
+	}
+	closedir(d);
+}
+
+/* ingest/pull.XXXXXX, locked for as long as this pull runs. It is made
+ * under another name and renamed once locked, so that staging_recover()
+ * never takes a directory that is being set up for an abandoned one. */
 static int staging_create(struct pull *p, struct rc_err *e)
 {
-	char path[sizeof p->store.path + 64];
+	char path[sizeof p->store.path + 64], name[64];
+	_cleanup_close_ int fd = -1;
 
-	snprintf(path, sizeof path, "%s/ingest/pull.XXXXXX", p->store.path);
+	snprintf(path, sizeof path, "%s/ingest/.new.XXXXXX", p->store.path);
 	if (!mkdtemp(path))
 		return rc_errf(e, errno, "creating a staging directory in %s/ingest", p->store.path);
-	snprintf(p->staging, sizeof p->staging, "ingest/%s", strrchr(path, '/') + 1);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	snprintf(name, sizeof name, "ingest/pull.%s", strrchr(path, '.') + 1);
+	if (fd < 0 || flock(fd, LOCK_EX) < 0 ||
+	    renameat(AT_FDCWD, path, p->store.dirfd, name) < 0) {
+		int saved = errno;
+		rmdir(path);
+		return rc_errf(e, saved, "creating a staging directory in %s/ingest", p->store.path);
+	}
+	snprintf(p->staging, sizeof p->staging, "%s", name);
+	p->staging_fd = rc_steal_fd(&fd);
 	return 0;
 }
 
@@ -348,6 +418,7 @@ static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolv
 	add_job(p, &m.config, false);
 	for (size_t i = 0; i < m.n_layers; i++)
 		add_job(p, &m.layers[i], true);
+	staging_recover(&p->store);
 	if (staging_create(p, e) < 0)
 		goto out;
 	if (fetch_all(p, e) < 0 || commit_staged(p, e) < 0) {
@@ -362,6 +433,8 @@ out:
 	rc_progress_finish(p->prog);
 	if (p->staging[0] && unlinkat(p->store.dirfd, p->staging, AT_REMOVEDIR) < 0)
 		rc_rm_rf_at(p->store.dirfd, p->staging, NULL);
+	if (p->staging_fd >= 0)
+		close(p->staging_fd);
 	rc_manifest_free(&m);
 	free(p->jobs);
 	p->jobs = NULL;
@@ -371,7 +444,7 @@ out:
 int rc_pull(const struct rc_ref *ref, const struct rc_pull_opts *o, char *ret_resolved,
 	    size_t n, struct rc_err *e)
 {
-	struct pull p = { .o = o };
+	struct pull p = { .o = o, .staging_fd = -1 };
 	struct rc_registry_opts ro = { .insecure = o->insecure };
 	struct rc_creds creds = o->creds;
 	char refstr[RC_REF_STR_MAX];

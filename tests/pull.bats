@@ -506,3 +506,15 @@ multi_amd64_digest() {
 	script -qec "rc-pull -q $REGISTRY/test/httpd:latest 2>&1 >/dev/null" /dev/null >"$BATS_TEST_TMPDIR/tty" </dev/null
 	[ ! -s "$BATS_TEST_TMPDIR/tty" ]
 }
+
+@test "blobs a killed pull had verified are reused, and its staging is cleaned up" {
+	fake_start "$TEST_IMAGES/oci"
+	big=$(largest_blob "$TEST_IMAGES/oci")
+	mkdir -p "$RC_ROOT/images/ingest/pull.dead01" "$RC_ROOT/images/blobs/sha256"
+	cp "$TEST_IMAGES/oci/blobs/sha256/$big" "$RC_ROOT/images/ingest/pull.dead01/"
+	rc-pull "$FAKE/test/httpd:httpd" >/dev/null
+	! grep -q "blobs/sha256:$big" "$FAKE_LOG"
+	[ "$(blob_gets)" -eq 2 ]
+	[ -z "$(ls -A "$RC_ROOT/images/ingest")" ]
+	assert_blobs_verified
+}
