@@ -40,8 +40,12 @@ struct rc_registry {
 /* Why a blob stream was cut short by us rather than by the network. */
 enum sink_fail { SINK_OK, SINK_RESTART, SINK_TOO_BIG, SINK_IO };
 
+#define SINK_BUF (256u << 10)
+
 struct sink {
 	int fd;
+	char *buf;              /* bytes hashed but not yet written: fewer, larger writes */
+	size_t buffered;
 	const struct rc_descriptor *d;
 	struct rc_sha256 h;
 	int64_t have;           /* bytes in the file, all hashed */
@@ -201,10 +205,26 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *arg)
 	return len;
 }
 
+static int sink_flush(struct sink *s)
+{
+	int r;
+
+	if (!s->buffered)
+		return 0;
+	r = rc_write_all(s->fd, s->buf, s->buffered);
+	s->buffered = 0;
+	if (r < 0) {
+		s->io_errno = -r;
+		return -1;
+	}
+	return 0;
+}
+
 static int sink_restart(struct sink *s)
 {
 	rc_sha256_free(&s->h);
 	s->have = 0;
+	s->buffered = 0;
 	if (ftruncate(s->fd, 0) < 0 || lseek(s->fd, 0, SEEK_SET) < 0) {
 		s->io_errno = errno;
 		return -1;
@@ -249,11 +269,20 @@ static bool sink_write(struct request *rq, const char *p, size_t n)
 		s->fail = SINK_TOO_BIG;
 		return false;
 	}
-	r = rc_write_all(s->fd, p, n);
-	if (r < 0) {
+	if (s->buffered + n > SINK_BUF && sink_flush(s) < 0) {
 		s->fail = SINK_IO;
-		s->io_errno = -r;
 		return false;
+	}
+	if (n > SINK_BUF) {
+		r = rc_write_all(s->fd, p, n);
+		if (r < 0) {
+			s->fail = SINK_IO;
+			s->io_errno = -r;
+			return false;
+		}
+	} else {
+		memcpy(s->buf + s->buffered, p, n);
+		s->buffered += n;
 	}
 	rc_sha256_update(&s->h, p, n);
 	s->have += (int64_t)n;
@@ -449,7 +478,7 @@ static CURL *easy_new(struct rc_registry *r, struct request *rq, char *errbuf)
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, rq);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L * 1024);
+	curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 64L * 1024);
 	if (r->insecure) {
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -509,6 +538,10 @@ static int do_request(struct rc_registry *r, struct request *rq, const char *wha
 		c = curl_easy_perform(h);
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
 		curl_slist_free_all(hdrs);
+		if (rq->sink && sink_flush(rq->sink) < 0) {
+			rc_errf(e, rq->sink->io_errno, "%s: writing the download", what);
+			break;
+		}
 
 		if (c == CURLE_WRITE_ERROR && rq->sink && rq->sink->fail != SINK_OK) {
 			struct sink *s = rq->sink;
@@ -900,8 +933,11 @@ int rc_registry_fetch_blob(struct rc_registry *r, const struct rc_descriptor *d,
 	if (!rc_digest_valid(d->digest))
 		return rc_errf(e, 0, "invalid blob digest '%.80s'", d->digest);
 	snprintf(what, sizeof what, "fetching blob %s", d->digest);
-	if (rc_sha256_init(&s.h) < 0)
+	s.buf = malloc(SINK_BUF);
+	if (!s.buf || rc_sha256_init(&s.h) < 0) {
+		free(s.buf);
 		return rc_errf(e, ENOMEM, "%s", what);
+	}
 	if (hash_existing(&s, e) < 0)
 		goto out;
 	if (s.have < d->size) {
@@ -928,6 +964,7 @@ int rc_registry_fetch_blob(struct rc_registry *r, const struct rc_descriptor *d,
 out:
 	if (s.h.ctx)
 		rc_sha256_free(&s.h);
+	free(s.buf);
 	free(rq.body);
 	return ret;
 }
