@@ -530,10 +530,14 @@ static int do_request(struct rc_registry *r, struct request *rq, const char *wha
 		}
 		curl_easy_setopt(h, CURLOPT_URL, url);
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-		if (rq->basic && rq->basic->set) {
+		/* a token service's credentials go to it alone, not where it redirects */
+		if (rq->basic && rq->basic->set && same_origin(url, rq->url)) {
 			curl_easy_setopt(h, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
 			curl_easy_setopt(h, CURLOPT_USERNAME, rq->basic->user);
 			curl_easy_setopt(h, CURLOPT_PASSWORD, rq->basic->pass);
+		} else {
+			curl_easy_setopt(h, CURLOPT_USERNAME, NULL);
+			curl_easy_setopt(h, CURLOPT_PASSWORD, NULL);
 		}
 		c = curl_easy_perform(h);
 		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);

@@ -20,6 +20,16 @@ setup_file() {
 	"$HELPERS/mkimage" --arch arm64 --variant v8 --cmd '["/bin/arm64"]' "$MULTI" arm64 "$fixture" >/dev/null
 	"$HELPERS/mkimage" --docker --cmd '["/bin/amd64"]' "$MULTI" amd64 "$fixture" >/dev/null
 	"$HELPERS/mkimage" --index "$MULTI" all att arm64 amd64
+	# the same index as a Docker manifest list (served by the fake registry)
+	local idx list d
+	idx=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "all") | .digest' "$MULTI/index.json")
+	list=$(jq -c '.mediaType = "application/vnd.docker.distribution.manifest.list.v2+json"' "$MULTI/blobs/sha256/${idx#sha256:}")
+	d=$(printf '%s' "$list" | sha256sum | cut -d' ' -f1)
+	printf '%s' "$list" >"$MULTI/blobs/sha256/$d"
+	jq --arg d "sha256:$d" --argjson s "$(printf '%s' "$list" | wc -c)" \
+		'.manifests += [{mediaType: "application/vnd.docker.distribution.manifest.list.v2+json",
+		  digest: $d, size: $s, annotations: {"org.opencontainers.image.ref.name": "list"}}]' \
+		"$MULTI/index.json" >"$MULTI/index.new" && mv "$MULTI/index.new" "$MULTI/index.json"
 	registry_start
 	registry_push "$TEST_IMAGES/oci" alpine test/alpine:3.20
 	registry_push "$TEST_IMAGES/oci" httpd test/httpd:latest
@@ -177,6 +187,20 @@ multi_amd64_digest() {
 	rm -rf "$RC_ROOT"
 	rc-pull --platform linux/arm64/v8 "$REGISTRY/test/multi" >/dev/null
 	[ "$(index_digest "$REGISTRY/test/multi:latest")" = "$m" ]
+}
+
+@test "a Docker manifest list gives the requested platform's image" {
+	fake_start "$MULTI"
+	rc-pull "$FAKE/test/multi:list" >/dev/null
+	cfg=$(blob_json "$(index_digest "$FAKE/test/multi:list")" | jq -r .config.digest)
+	[ "$(blob_json "$cfg" | jq -r .architecture)" = amd64 ]
+	rm -rf "$RC_ROOT"
+	rc-pull --platform linux/arm64 "$FAKE/test/multi:list" >/dev/null
+	cfg=$(blob_json "$(index_digest "$FAKE/test/multi:list")" | jq -r .config.digest)
+	[ "$(blob_json "$cfg" | jq -r .architecture)" = arm64 ]
+	run --separate-stderr rc-pull --platform linux/ppc64le "$FAKE/test/multi:list"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"no image for platform linux/ppc64le; the index has linux/arm64/v8, linux/amd64" ]]
 }
 
 @test "a platform the index lacks is an error listing the platforms it has" {

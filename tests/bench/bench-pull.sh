@@ -18,7 +18,7 @@ rc_pull=$BUILD/bin/rc-pull
 img=$BUILD/bench/big
 "$here/make-big-image" "$img"
 work=$(mktemp -d "$BUILD/bench/pull.XXXXXX")
-cleanup() { registry_stop; rm -rf "$work"; }
+cleanup() { set +e; registry_stop; rm -rf "$work"; }
 trap cleanup EXIT
 registry_start
 registry_push "$img" big bench/big:latest
