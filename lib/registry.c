@@ -60,7 +60,7 @@ struct request {
 	char url[4096];
 	const char *accept;
 	bool registry_auth;             /* send and renew the registry's credentials */
-	bool ok_401;                    /* a 401 is an answer, not a failure (ping) */
+	bool any_status;                /* any HTTP answer is a result (ping) */
 	const struct rc_creds *basic;   /* credentials for a token service */
 	unsigned attempts;
 	long connect_timeout;
@@ -487,7 +487,7 @@ static CURL *easy_new(struct rc_registry *r, struct request *rq, char *errbuf)
 }
 
 /* Perform rq: redirects, authentication and retries. Returns 0 with a 2xx
- * response (or a 401 when rq->ok_401), else -1 with the reason. */
+ * response (or any HTTP answer with rq->any_status), else -1 with the reason. */
 static int do_request(struct rc_registry *r, struct request *rq, const char *what,
 		      struct rc_err *e)
 {
@@ -586,7 +586,10 @@ static int do_request(struct rc_registry *r, struct request *rq, const char *wha
 				attempt > 1 ? " (after " : "", attempt > 1 ? "retries" : "",
 				attempt > 1 ? ")" : "");
 			if (e)
-				e->code = c == CURLE_COULDNT_CONNECT ? ECONNREFUSED : EIO;
+				e->code = c == CURLE_COULDNT_CONNECT ? ECONNREFUSED
+					  : c == CURLE_PEER_FAILED_VERIFICATION || c == CURLE_SSL_CONNECT_ERROR ||
+					    c == CURLE_SSL_CERTPROBLEM || c == CURLE_SSL_CACERT_BADFILE ? EPROTO
+					  : EIO;
 			break;
 		}
 		if (rq->status >= 300 && rq->status < 400) {
@@ -599,10 +602,6 @@ static int do_request(struct rc_registry *r, struct request *rq, const char *wha
 			}
 			snprintf(url, sizeof url, "%s", loc);
 			continue;
-		}
-		if (rq->status == 401 && rq->ok_401) {
-			ret = 0;
-			break;
 		}
 		if (rq->status == 401 && rq->registry_auth && to_registry && auth_rounds++ < 2 &&
 		    rq->www_auth[0]) {
@@ -623,6 +622,10 @@ static int do_request(struct rc_registry *r, struct request *rq, const char *wha
 			sleep_ms(retry_delay_ms(r, rq, attempt));
 			attempt++;
 			continue;
+		}
+		if (rq->any_status) {
+			ret = 0;
+			break;
 		}
 		if (rq->status < 200 || rq->status >= 300) {
 			char why[512];
@@ -788,7 +791,8 @@ static int ping(struct rc_registry *r, const char *scheme, unsigned attempts, lo
 	snprintf(r->base, sizeof r->base, "%s://%s", scheme, r->host);
 	snprintf(rq->url, sizeof rq->url, "%s/v2/", r->base);
 	snprintf(what, sizeof what, "reaching the registry at %s", r->base);
-	rq->ok_401 = true;
+	rq->any_status = true;
+	rq->len = 0;
 	rq->attempts = attempts;
 	rq->connect_timeout = connect_timeout;
 	rq->max = ERROR_BODY_MAX;
@@ -831,13 +835,26 @@ int rc_registry_open(const struct rc_ref *ref, const struct rc_registry_opts *op
 	curl_share_setopt(r->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(r->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 
-	/* Loopback registries are usually plain HTTP: try that first and HTTPS
-	 * when the answer says the port speaks TLS. --insecure elsewhere: HTTPS
-	 * (unverified) first, then HTTP. Everyone else: HTTPS only. */
+	/* Loopback registries are usually plain HTTP: try that first, and
+	 * HTTPS when the port does not answer HTTP (or answers 400, as TLS
+	 * servers do to plain requests); if HTTPS fails too, HTTP again, with
+	 * retries, unless the port did speak TLS (then its error is the answer).
+	 * --insecure elsewhere: HTTPS (unverified) first, then HTTP. Everyone
+	 * else: HTTPS only. */
 	if (rc_host_is_loopback(r->host)) {
-		p = ping(r, "http", r->attempts, 0, &rq, e);
-		if ((p < 0 && e && e->code != ECONNREFUSED) || (p == 0 && rq.status == 400))
-			p = ping(r, "https", r->attempts, 0, &rq, e);
+		p = ping(r, "http", 1, 0, &rq, e);
+		if (p < 0 && e && e->code == ECONNREFUSED) {
+			p = ping(r, "http", r->attempts, 0, &rq, e);
+		} else if (p < 0 || rq.status == 400) {
+			struct rc_err tls = { 0 };
+			p = ping(r, "https", 1, 10, &rq, &tls);
+			if (p < 0 && tls.code == EPROTO) {
+				if (e)
+					*e = tls;
+			} else if (p < 0) {
+				p = ping(r, "http", r->attempts, 0, &rq, e);
+			}
+		}
 	} else if (r->insecure) {
 		p = ping(r, "https", 1, 10, &rq, e);
 		if (p < 0)

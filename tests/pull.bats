@@ -531,6 +531,31 @@ multi_amd64_digest() {
 	[ ! -s "$BATS_TEST_TMPDIR/tty" ]
 }
 
+make_cert() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+		-addext subjectAltName=IP:127.0.0.1,IP:127.0.0.2 \
+		-keyout "$BATS_TEST_TMPDIR/key.pem" -out "$BATS_TEST_TMPDIR/cert.pem" 2>/dev/null
+}
+
+@test "a registry whose TLS certificate cannot be verified is refused" {
+	make_cert
+	fake_start "$TEST_IMAGES/oci" --tls "$BATS_TEST_TMPDIR/cert.pem" "$BATS_TEST_TMPDIR/key.pem"
+	run --separate-stderr rc-pull "$FAKE/test/alpine:alpine"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"https://$FAKE"*"certificate"* ]]
+	[ "$(jq '.manifests | length' "$RC_ROOT/images/index.json")" = 0 ]
+}
+
+@test "--insecure pulls over HTTPS from a registry with a self-signed certificate" {
+	make_cert
+	fake_start "$TEST_IMAGES/oci" --tls "$BATS_TEST_TMPDIR/cert.pem" "$BATS_TEST_TMPDIR/key.pem" --bearer
+	run --separate-stderr rc-pull --insecure "$FAKE/test/httpd:httpd"
+	[ "$status" -eq 0 ]
+	[[ $output == "$FAKE/test/httpd:httpd@sha256:"* ]]
+	grep -q '^GET /v2/test/httpd/blobs/.* 200 .*auth=Bearer' "$FAKE_LOG"
+	assert_blobs_verified
+}
+
 @test "blobs a killed pull had verified are reused, and its staging is cleaned up" {
 	fake_start "$TEST_IMAGES/oci"
 	big=$(largest_blob "$TEST_IMAGES/oci")
