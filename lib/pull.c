@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,7 @@ struct pull {
 	struct rc_progress *prog;
 	char staging[64];    /* "ingest/pull.XXXXXX", relative to the store */
 	int staging_fd;      /* flocked while this pull runs */
+	bool from_index;     /* the image was picked from an index */
 	struct job *jobs;
 	size_t n_jobs;
 	pthread_mutex_t lock; /* next, failed, err */
@@ -351,6 +353,7 @@ static int resolve_image(struct pull *p, const struct rc_ref *ref, char **ret_bo
 		rc_manifest_free(&m);
 		if (r < 0)
 			return -1;
+		p->from_index = true;
 		free(body);
 		body = NULL;
 		if (fetch_manifest(p, chosen.digest, chosen.digest, chosen.size, &body, &len, ct,
@@ -372,6 +375,40 @@ static int resolve_image(struct pull *p, const struct rc_ref *ref, char **ret_bo
 	*ret_body = rc_steal_ptr(body);
 	*ret_len = len;
 	return 0;
+}
+
+/* --platform asked for an image that is not behind an index: like docker,
+ * refuse it when its config says it is for another platform. */
+static int check_platform(struct pull *p, const struct rc_descriptor *config, struct rc_err *e)
+{
+	const struct rc_platform *want = p->o->platform;
+	_cleanup_free_ char *data = NULL;
+	json_auto_t *root = NULL;
+	struct rc_platform have = { 0 };
+	char path[160] = "", a[100], b[100];
+	const char *os, *arch, *variant;
+
+	if (!want || p->from_index)
+		return 0;
+	for (size_t i = 0; i < p->n_jobs; i++)
+		if (!strcmp(p->jobs[i].d.digest, config->digest))
+			blob_rel(p->jobs[i].staged ? p->staging : "blobs/sha256", config->digest, path,
+				 sizeof path);
+	if (rc_read_file_at(p->store.dirfd, path, 16u << 20, &data, NULL, e) < 0)
+		return rc_err_prefix(e, "reading the image config");
+	root = json_loads(data, 0, NULL);
+	os = json_string_value(json_object_get(root, "os"));
+	arch = json_string_value(json_object_get(root, "architecture"));
+	variant = json_string_value(json_object_get(root, "variant"));
+	snprintf(have.os, sizeof have.os, "%s", os ? os : "");
+	snprintf(have.arch, sizeof have.arch, "%s", arch ? arch : "");
+	snprintf(have.variant, sizeof have.variant, "%s", variant ? variant : "");
+	if (!strcmp(have.os, want->os) && !strcmp(have.arch, want->arch) &&
+	    (!want->variant[0] || !have.variant[0] || !strcmp(have.variant, want->variant)))
+		return 0;
+	rc_platform_string(&have, a, sizeof a);
+	rc_platform_string(want, b, sizeof b);
+	return rc_errf(e, 0, "the image is for %s, not the platform %s asked for", a, b);
 }
 
 /* Store the image manifest and record it under ref. A Docker manifest is
@@ -421,7 +458,8 @@ static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolv
 	staging_recover(&p->store);
 	if (staging_create(p, e) < 0)
 		goto out;
-	if (fetch_all(p, e) < 0 || commit_staged(p, e) < 0) {
+	if (fetch_all(p, e) < 0 || check_platform(p, &m.config, e) < 0 ||
+	    commit_staged(p, e) < 0) {
 		unstage(p);
 		goto out;
 	}

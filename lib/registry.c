@@ -357,7 +357,7 @@ static bool same_origin(const char *a, const char *b)
 static bool http_allowed(const struct rc_registry *r, const char *url)
 {
 	CURLU *u;
-	char *host = NULL, *port = NULL;
+	char *host = NULL;
 	char hp[RC_REF_DOMAIN_MAX + 16];
 	bool ok;
 
@@ -374,7 +374,6 @@ static bool http_allowed(const struct rc_registry *r, const char *url)
 	snprintf(hp, sizeof hp, "%s", host);
 	ok = rc_host_is_loopback(hp);
 	curl_free(host);
-	curl_free(port);
 	curl_url_cleanup(u);
 	return ok;
 }

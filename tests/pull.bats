@@ -203,6 +203,14 @@ multi_amd64_digest() {
 	[[ $stderr == *"no image for platform linux/ppc64le; the index has linux/arm64/v8, linux/amd64" ]]
 }
 
+@test "--platform naming another platform than a single image's is an error" {
+	run --separate-stderr rc-pull --platform linux/arm64 "$REGISTRY/test/alpine:3.20"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"the image is for linux/amd64, not the platform linux/arm64 asked for"* ]]
+	[ -z "$(ls "$RC_ROOT/images/blobs/sha256")" ]
+	rc-pull --platform linux/amd64 "$REGISTRY/test/alpine:3.20" >/dev/null
+}
+
 @test "a platform the index lacks is an error listing the platforms it has" {
 	run --separate-stderr rc-pull --platform linux/s390x "$REGISTRY/test/multi"
 	[ "$status" -eq 1 ]
