@@ -368,6 +368,14 @@ multi_amd64_digest() {
 	grep -q '^GET /v2/test/alpine/blobs/.* 200 .* auth=Bearer' "$FAKE_LOG"
 }
 
+@test "a token that expires during the pull is renewed" {
+	fake_start "$TEST_IMAGES/oci" --bearer --expire-token 2
+	rc-pull -j 1 "$FAKE/test/httpd:httpd" >/dev/null
+	[ "$(grep -c '^GET /token.* 200 ' "$FAKE_LOG")" -ge 2 ]
+	grep -q '^GET /v2/test/httpd/blobs/.* 401 .*auth=Bearer' "$FAKE_LOG"
+	assert_blobs_verified
+}
+
 @test "a token service that wants credentials gets them, and refuses wrong ones" {
 	fake_start "$TEST_IMAGES/oci" --bearer --token-creds robot:pw
 	run --separate-stderr rc-pull "$FAKE/test/alpine:alpine"
