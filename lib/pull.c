@@ -447,6 +447,9 @@ static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolv
 	rc_progress_note(p->prog, note);
 	if (resolve_image(p, ref, &body, &len, &m, &md, e) < 0)
 		return -1;
+	/* only now, with an image to store, is the store made (when missing) */
+	if (rc_store_open(&p->store, p->o->root, true, e) < 0)
+		goto out;
 	p->jobs = calloc(m.n_layers + 1, sizeof *p->jobs);
 	if (!p->jobs) {
 		rc_errf(e, ENOMEM, "pulling");
@@ -482,7 +485,7 @@ out:
 int rc_pull(const struct rc_ref *ref, const struct rc_pull_opts *o, char *ret_resolved,
 	    size_t n, struct rc_err *e)
 {
-	struct pull p = { .o = o, .staging_fd = -1 };
+	struct pull p = { .o = o, .staging_fd = -1, .store = { .dirfd = -1 } };
 	struct rc_registry_opts ro = { .insecure = o->insecure };
 	struct rc_creds creds = o->creds;
 	char refstr[RC_REF_STR_MAX];
@@ -492,10 +495,7 @@ int rc_pull(const struct rc_ref *ref, const struct rc_pull_opts *o, char *ret_re
 	if (!creds.set && rc_creds_from_docker_config(ref->domain, &creds, e) < 0)
 		return rc_err_prefix(e, "pulling %s", refstr);
 	ro.creds = &creds;
-	if (rc_store_open(&p.store, o->root, true, e) < 0)
-		return -1;
 	if (rc_registry_open(ref, &ro, &p.reg, e) < 0) {
-		rc_store_close(&p.store);
 		explicit_bzero(&creds, sizeof creds);
 		return rc_err_prefix(e, "pulling %s", refstr);
 	}
