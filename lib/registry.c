@@ -842,7 +842,7 @@ int rc_registry_open(const struct rc_ref *ref, const struct rc_registry_opts *op
 	 * else: HTTPS only. */
 	if (rc_host_is_loopback(r->host)) {
 		p = ping(r, "http", 1, 0, &rq, e);
-		if (p < 0 && e && e->code == ECONNREFUSED) {
+		if ((p < 0 && e && e->code == ECONNREFUSED) || (p == 0 && status_retriable(rq.status))) {
 			p = ping(r, "http", r->attempts, 0, &rq, e);
 		} else if (p < 0 || rq.status == 400) {
 			struct rc_err tls = { 0 };
