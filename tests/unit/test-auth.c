@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void write_config(const char *dir, const char *text)
@@ -26,7 +27,7 @@ int main(void)
 	char dir[] = "/tmp/rc-test-auth.XXXXXX";
 	char *b;
 
-	TAP_PLAN(32);
+	TAP_PLAN(33);
 	ok(rc_auth_parse_challenge("Bearer realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\","
 				   "scope=\"repository:library/alpine:pull\"", &c) == 0,
 	   "Docker Hub's challenge parses");
@@ -95,7 +96,17 @@ int main(void)
 	ok(rc_creds_from_docker_config("quay.io", &cr, &e) == 0, "a config without auths has no credentials");
 
 	{
-		char path[600];
+		char path[700], dotdocker[600];
+		snprintf(dotdocker, sizeof dotdocker, "%s/.docker", dir);
+		mkdir(dotdocker, 0700);
+		write_config(dotdocker, "{\"auths\":{\"quay.io\":{\"auth\":\"cTpw\"}}}");
+		unsetenv("DOCKER_CONFIG");
+		setenv("HOME", dir, 1);
+		ok(rc_creds_from_docker_config("quay.io", &cr, &e) == 1 && !strcmp(cr.user, "q") &&
+		   !strcmp(cr.pass, "p"), "without DOCKER_CONFIG, ~/.docker/config.json is read");
+		snprintf(path, sizeof path, "%s/config.json", dotdocker);
+		unlink(path);
+		rmdir(dotdocker);
 		snprintf(path, sizeof path, "%s/config.json", dir);
 		unlink(path);
 		rmdir(dir);
