@@ -295,12 +295,16 @@ static int fetch_manifest(struct pull *p, const char *reference, const char *wan
 			  struct rc_err *e)
 {
 	_cleanup_free_ char *body = NULL;
+	char claimed[RC_DIGEST_LEN];
 	size_t len;
 
-	if (rc_registry_get_manifest(p->reg, reference, &body, &len, content_type, e) < 0)
+	if (rc_registry_get_manifest(p->reg, reference, &body, &len, content_type, claimed, e) < 0)
 		return -1;
 	if (rc_sha256_buf(body, len, digest) < 0)
 		return rc_errf(e, ENOMEM, "hashing the manifest");
+	if (claimed[0] && strcmp(claimed, digest))
+		return rc_errf(e, 0, "the manifest of %s hashes to %s, not the %s the registry gives "
+			       "for it", reference, digest, claimed);
 	if (want_digest && strcmp(digest, want_digest))
 		return rc_errf(e, 0, "the registry sent a manifest that does not match %s "
 			       "(it hashes to %s)", want_digest, digest);

@@ -71,6 +71,7 @@ struct request {
 	char content_range[128];
 	char retry_after[64];
 	char www_auth[1024];
+	char docker_digest[RC_DIGEST_LEN + 8];
 	char *body;
 	size_t len, cap, max;
 	bool too_big;
@@ -187,7 +188,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *arg)
 		/* a new response (after a 100 Continue, say): forget the last */
 		rq->status = 0;
 		rq->content_type[0] = rq->content_range[0] = '\0';
-		rq->retry_after[0] = rq->www_auth[0] = '\0';
+		rq->retry_after[0] = rq->www_auth[0] = rq->docker_digest[0] = '\0';
 		rq->len = 0;
 		const char *sp = memchr(line, ' ', len);
 		if (sp)
@@ -198,6 +199,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *arg)
 		header_copy(rq->content_range, sizeof rq->content_range, v, end);
 	} else if (header_is(line, len, "retry-after", &v)) {
 		header_copy(rq->retry_after, sizeof rq->retry_after, v, end);
+	} else if (header_is(line, len, "docker-content-digest", &v)) {
+		header_copy(rq->docker_digest, sizeof rq->docker_digest, v, end);
 	} else if (header_is(line, len, "www-authenticate", &v)) {
 		if (!rq->www_auth[0])
 			header_copy(rq->www_auth, sizeof rq->www_auth, v, end);
@@ -451,6 +454,7 @@ static void request_reset_response(struct request *rq)
 	rq->len = 0;
 	rq->too_big = false;
 	rq->content_type[0] = rq->content_range[0] = rq->retry_after[0] = rq->www_auth[0] = '\0';
+	rq->docker_digest[0] = '\0';
 	if (rq->sink) {
 		rq->sink->started = false;
 		rq->sink->fail = SINK_OK;
@@ -893,7 +897,7 @@ const char *rc_registry_base(const struct rc_registry *r)
 
 int rc_registry_get_manifest(struct rc_registry *r, const char *reference, char **ret_body,
 			     size_t *ret_len, char content_type[RC_MEDIA_TYPE_MAX],
-			     struct rc_err *e)
+			     char digest[RC_DIGEST_LEN], struct rc_err *e)
 {
 	struct request rq = { 0 };
 	char what[700];
@@ -916,6 +920,10 @@ int rc_registry_get_manifest(struct rc_registry *r, const char *reference, char 
 	*ret_body = rq.body;
 	*ret_len = rq.len;
 	snprintf(content_type, RC_MEDIA_TYPE_MAX, "%s", rq.content_type);
+	if (rc_digest_valid(rq.docker_digest))
+		memcpy(digest, rq.docker_digest, RC_DIGEST_LEN);
+	else
+		digest[0] = '\0';
 	return 0;
 }
 

@@ -47,10 +47,11 @@ void rc_registry_close(struct rc_registry *r);
 
 /* GET /v2/<repo>/manifests/<reference> (a tag or digest). The body
  * (NUL-terminated, at most RC_MANIFEST_MAX bytes) is the caller's to free;
- * content_type receives the response's Content-Type. */
+ * content_type receives the response's Content-Type and digest its
+ * Docker-Content-Digest ("" when absent or not a sha256 digest). */
 int rc_registry_get_manifest(struct rc_registry *r, const char *reference, char **ret_body,
 			     size_t *ret_len, char content_type[RC_MEDIA_TYPE_MAX],
-			     struct rc_err *e);
+			     char digest[RC_DIGEST_LEN], struct rc_err *e);
 
 /* GET /v2/<repo>/blobs/<digest> into fd, which holds the first bytes of the
  * blob already (a resumed download; they are hashed first) and is

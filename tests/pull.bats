@@ -473,6 +473,14 @@ multi_amd64_digest() {
 	assert_blobs_verified
 }
 
+@test "a manifest that does not match the registry's Docker-Content-Digest is refused" {
+	fake_start "$TEST_IMAGES/oci" --bad-digest-header
+	run --separate-stderr rc-pull "$FAKE/test/alpine:alpine"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"the manifest of alpine hashes to sha256:"*"not the sha256:"*"the registry gives for it"* ]]
+	[ ! -e "$RC_ROOT" ]
+}
+
 @test "a Docker schema 1 manifest is refused with a clear message" {
 	fake_start "$TEST_IMAGES/oci" --schema1
 	run --separate-stderr rc-pull "$FAKE/test/alpine:alpine"
