@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# The whole workflow, program to program, as a user pipes it: an image pushed
+# to a real registry on loopback is pulled, unpacked, run and networked, and
+# everything is taken down again. Networking happens inside a throwaway
+# "host" network namespace (DESIGN.md's network test rule).
+
+load helpers/common
+load helpers/registry
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+	build_test_images
+	registry_start
+	registry_push "$TEST_IMAGES/oci" alpine test/alpine:3.20
+	registry_push "$TEST_IMAGES/oci" httpd test/httpd:latest
+}
+
+teardown_file() {
+	registry_stop
+}
+
+setup() {
+	RC_ROOT=$BATS_TEST_TMPDIR/root
+	export RC_ROOT
+	HOST=rcw-$$-$BATS_TEST_NUMBER
+	ip netns add "$HOST"
+	ip -n "$HOST" link set lo up
+}
+
+teardown() {
+	local f pid
+	for f in "$RC_ROOT"/containers/*/pid; do
+		[ -f "$f" ] || continue
+		pid=$(cat "$f")
+		kill -9 "$pid" 2>/dev/null || true
+	done
+	for _ in $(seq 50); do
+		compgen -G "$RC_ROOT/containers/*/pid" >/dev/null || break
+		sleep 0.1
+	done
+	for f in "$RC_ROOT"/containers/*; do
+		[ -d "$f" ] && in_host rc-net-down "$(basename "$f")" >/dev/null 2>&1 || true
+	done
+	for f in "$RC_ROOT"/containers/*/netns; do
+		[ -e "$f" ] && umount -l "$f" 2>/dev/null || true
+	done
+	ip netns del "$HOST" 2>/dev/null || true
+}
+
+in_host() { nsenter --net="/run/netns/$HOST" "$@"; }
+
+@test "rc-unpack takes what rc-pull prints, and Alpine's /bin/sh runs in the result" {
+	ref=$(rc-pull "$REGISTRY/test/alpine:3.20")
+	[[ $ref == "$REGISTRY/test/alpine:3.20@sha256:"* ]]
+	run rc-unpack "$ref" shell
+	[ "$status" -eq 0 ]
+	[ "$output" = shell ]
+	run rc-unshare shell -- /bin/sh -c 'cat /etc/alpine-release; hostname; echo pid=$$'
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 3.20.3 ]
+	[ "${lines[1]}" = shell ]
+	[ "${lines[2]}" = pid=1 ]
+}
+
+@test "a short reference pulled once unpacks by the same short name" {
+	rc-pull "$REGISTRY/test/alpine:3.20" >/dev/null
+	rc-unpack "$REGISTRY/test/alpine:3.20" a
+	grep -q "^$REGISTRY/test/alpine:3.20 sha256:" "$RC_ROOT/containers/a/image" ||
+		grep -q "$REGISTRY/test/alpine:3.20" "$RC_ROOT/containers/a/image"
+	run rc-unshare a -- /bin/sh -c 'exit 42'
+	[ "$status" -eq 42 ]
+}
+
+@test "the image's own command serves a page on a published port, and teardown leaves nothing" {
+	nft list ruleset >"$BATS_TEST_TMPDIR/before"
+	rc-pull "$REGISTRY/test/httpd:latest" >/dev/null
+	rc-unpack "$REGISTRY/test/httpd:latest" web
+	ip=$(in_host rc-net-up -p 127.0.0.1:8080:80 web)
+	[[ $ip =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$ ]]
+	pid=$(in_host rc-unshare -d web)
+	[ "$pid" -gt 1 ]
+	for _ in $(seq 50); do
+		in_host curl -fsS http://127.0.0.1:8080/ >"$BATS_TEST_TMPDIR/page" 2>/dev/null && break
+		sleep 0.1
+	done
+	grep -q 'hello from rc' "$BATS_TEST_TMPDIR/page"
+	run in_host curl -fsS "http://$ip/"
+	[ "$status" -eq 0 ]
+	[[ $output == *'hello from rc'* ]]
+	kill "$pid"
+	for _ in $(seq 100); do [ -f "$RC_ROOT/containers/web/pid" ] || break; sleep 0.05; done
+	[ ! -f "$RC_ROOT/containers/web/pid" ]
+	in_host rc-net-down web
+	run in_host ip -o link show
+	[[ $output != *rc0* ]]
+	[[ $output != *veth* ]] || [[ $output != *web* ]]
+	run in_host nft list table ip rc
+	[ "$status" -ne 0 ]
+	[ ! -e "$RC_ROOT/containers/web/net.env" ]
+}
+
+@test "network first, then the container: its process has eth0 from its first instruction" {
+	rc-pull "$REGISTRY/test/alpine:3.20" >/dev/null
+	rc-unpack "$REGISTRY/test/alpine:3.20" early
+	ip=$(in_host rc-net-up early)
+	run in_host rc-unshare early -- /bin/sh -c 'ip -o -4 addr show eth0'
+	[ "$status" -eq 0 ]
+	[[ $output == *"inet $ip/"* ]]
+	in_host rc-net-down early
+}
