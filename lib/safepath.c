@@ -228,10 +228,14 @@ static int mkdirs_in_root(int rootfd, const char *dir)
 			*slash = '\0';
 		fd = rc_sp_open(rootfd, copy, O_PATH | O_DIRECTORY, 0);
 		if (fd < 0 && errno == ENOENT) {
+			struct stat st;
+
 			if (mkdirat(prev, c, 0755) < 0 && errno != EEXIST)
 				return -1;
-			/* mode exactly 0755 whatever the umask */
-			if (fchmodat(prev, c, 0755, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOTSUP)
+			/* 0755 whatever the umask; a setgid parent's bit is
+			 * inherited, as mkdir -p would leave it */
+			if (fstatat(prev, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+			    fchmodat(prev, c, 0755 | (st.st_mode & S_ISGID), 0) < 0)
 				return -1;
 			fd = rc_sp_open(rootfd, copy, O_PATH | O_DIRECTORY, 0);
 		}
