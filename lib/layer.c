@@ -118,6 +118,7 @@ struct layer {
 	int parent_fd;
 	bool parent_stale;
 	bool xattr_warned;
+	bool oom;             /* made_dir could not record an inode */
 	const volatile sig_atomic_t *cancel;
 };
 
@@ -128,6 +129,15 @@ static void parent_drop(struct layer *l)
 	l->parent_fd = -1;
 	l->parent_path[0] = '\0';
 	l->parent_stale = false;
+}
+
+/* A directory made on the way to an entry belongs to this layer too. */
+static void made_dir(ino_t ino, void *arg)
+{
+	struct layer *l = arg;
+
+	if (ino_add(&l->upper, ino) < 0)
+		l->oom = true;
 }
 
 /* The directory holding rel's last component (created when missing); the
@@ -142,7 +152,9 @@ static int parent_get(struct layer *l, const char *rel, const char **ret_name)
 	    !strncmp(l->parent_path, rel, dlen))
 		return l->parent_fd;
 	parent_drop(l);
-	l->parent_fd = rc_sp_open_parent(l->rootfd, rel, true, ret_name);
+	l->parent_fd = rc_sp_open_parent(l->rootfd, rel, true, ret_name, made_dir, l);
+	if (l->oom)
+		return errno = ENOMEM, -1;
 	if (l->parent_fd >= 0) {
 		memcpy(l->parent_path, rel, dlen);
 		l->parent_path[dlen] = '\0';
@@ -418,7 +430,7 @@ static int make_hardlink(struct layer *l, int parent, const char *name, const ch
 		return rc_errf(e, 0, "hard link target '%s' is outside the root", linkname);
 	if (!*target)
 		return rc_errf(e, 0, "hard link to the root directory");
-	tparent = rc_sp_open_parent(l->rootfd, target, false, &tname);
+	tparent = rc_sp_open_parent(l->rootfd, target, false, &tname, NULL, NULL);
 	if (tparent < 0 || fstatat(tparent, tname, &tst, AT_SYMLINK_NOFOLLOW) < 0)
 		return rc_errf(e, errno, "hard link target '%s'", linkname);
 	if (S_ISDIR(tst.st_mode))
@@ -481,7 +493,7 @@ static int apply_opaque(struct layer *l, const char *dir, struct rc_err *e)
 	parent_drop(l);
 	if (!*dir) /* the whole rootfs */
 		return clear_opaque(l, l->rootfd, e);
-	parent = rc_sp_open_parent(l->rootfd, dir, true, &name);
+	parent = rc_sp_open_parent(l->rootfd, dir, true, &name, made_dir, l);
 	if (parent < 0)
 		return rc_errf(e, errno, "opening the parent of %s", dir);
 	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
@@ -511,7 +523,7 @@ static int apply_whiteout(struct layer *l, const char *rel, const char *target, 
 	struct stat st;
 
 	parent_drop(l);
-	parent = rc_sp_open_parent(l->rootfd, rel, false, &name);
+	parent = rc_sp_open_parent(l->rootfd, rel, false, &name, NULL, NULL);
 	if (parent < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0; /* nothing there to hide */
@@ -607,7 +619,7 @@ static int finish_dir_times(struct layer *l, struct rc_err *e)
 		const char *name = ".";
 
 		if (*d->path) {
-			parent = rc_sp_open_parent(l->rootfd, d->path, false, &name);
+			parent = rc_sp_open_parent(l->rootfd, d->path, false, &name, NULL, NULL);
 			if (parent < 0)
 				continue; /* removed later in the layer */
 			fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -690,7 +702,7 @@ static int read_entries(struct layer *l, struct archive *a, struct rc_err *e)
 	while ((r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
 		const char *p;
 
-		if (r < ARCHIVE_WARN)
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) /* RETRY too: the entry is unusable */
 			return rc_errf(e, archive_errno(a) > 0 ? archive_errno(a) : 0,
 				       "reading the tar: %s", archive_error_string(a));
 		p = archive_entry_pathname(ent);

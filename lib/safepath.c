@@ -82,9 +82,26 @@ static int reopen_resolved(int rootfd, const char *res)
 		      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* Make directory c in cur: 0755 whatever the umask; a setgid parent's bit
+ * is inherited, as mkdir -p would leave it. */
+static int mkdir_in(int cur, const char *c)
+{
+	struct stat st;
+
+	if (mkdirat(cur, c, 0755) < 0)
+		return -1;
+	if (fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(cur, c, 0755 | (st.st_mode & S_ISGID), 0) < 0)
+		return -1;
+	return 0;
+}
+
 /* The userspace walk: what RESOLVE_IN_ROOT does, one component at a time.
- * cur is always a real directory inside the root; res holds its path. */
-static int walk_in_root(int rootfd, const char *path, int flags, mode_t mode)
+ * cur is always a real directory inside the root; res holds its path. With
+ * mkdirs, missing directories are made where the path leads, through
+ * dangling symlinks too (inside the root, as the container would see them). */
+static int walk_in_root(int rootfd, const char *path, int flags, mode_t mode, bool mkdirs,
+			rc_sp_made_fn made, void *arg)
 {
 	_cleanup_free_ char *rest = strdup(path), *res = calloc(1, PATH_MAX);
 	_cleanup_close_ int cur = -1;
@@ -140,7 +157,11 @@ static int walk_in_root(int rootfd, const char *path, int flags, mode_t mode)
 		if (fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT && last && (flags & O_CREAT))
 				return openat(cur, c, flags | O_NOFOLLOW | O_CLOEXEC, mode);
-			return -1;
+			if (errno != ENOENT || !mkdirs || mkdir_in(cur, c) < 0 ||
+			    fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0)
+				return -1;
+			if (made)
+				made(st.st_ino, arg);
 		}
 		if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
 			char target[PATH_MAX];
@@ -204,52 +225,11 @@ int rc_sp_open(int rootfd, const char *path, int flags, mode_t mode)
 			return fd;
 		use_openat2 = 0; /* an old kernel: walk in userspace from now on */
 	}
-	return walk_in_root(rootfd, path, flags, mode);
+	return walk_in_root(rootfd, path, flags, mode, false, NULL, NULL);
 }
 
-/* Create the missing directories of dir (cleaned, relative) one at a time,
- * each resolved inside the root like everything else. */
-static int mkdirs_in_root(int rootfd, const char *dir)
-{
-	_cleanup_free_ char *copy = strdup(dir);
-	_cleanup_close_ int prev = -1;
-	char *slash;
-
-	if (!copy)
-		return errno = ENOMEM, -1;
-	prev = rc_sp_open(rootfd, "", O_PATH | O_DIRECTORY, 0);
-	if (prev < 0)
-		return -1;
-	for (char *c = copy;; c = slash + 1) {
-		int fd;
-
-		slash = strchr(c, '/');
-		if (slash)
-			*slash = '\0';
-		fd = rc_sp_open(rootfd, copy, O_PATH | O_DIRECTORY, 0);
-		if (fd < 0 && errno == ENOENT) {
-			struct stat st;
-
-			if (mkdirat(prev, c, 0755) < 0 && errno != EEXIST)
-				return -1;
-			/* 0755 whatever the umask; a setgid parent's bit is
-			 * inherited, as mkdir -p would leave it */
-			if (fstatat(prev, c, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
-			    fchmodat(prev, c, 0755 | (st.st_mode & S_ISGID), 0) < 0)
-				return -1;
-			fd = rc_sp_open(rootfd, copy, O_PATH | O_DIRECTORY, 0);
-		}
-		if (fd < 0)
-			return -1;
-		close(prev);
-		prev = fd;
-		if (!slash)
-			return rc_steal_fd(&prev);
-		*slash = '/';
-	}
-}
-
-int rc_sp_open_parent(int rootfd, const char *path, bool mkdirs, const char **ret_name)
+int rc_sp_open_parent(int rootfd, const char *path, bool mkdirs, const char **ret_name,
+		      rc_sp_made_fn made, void *arg)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[PATH_MAX];
@@ -267,7 +247,7 @@ int rc_sp_open_parent(int rootfd, const char *path, bool mkdirs, const char **re
 	dir[slash - path] = '\0';
 	*ret_name = slash + 1;
 	fd = rc_sp_open(rootfd, dir, O_PATH | O_DIRECTORY, 0);
-	if (fd < 0 && errno == ENOENT && mkdirs)
-		fd = mkdirs_in_root(rootfd, dir);
+	if (fd < 0 && errno == ENOENT && mkdirs) /* the walk makes what is missing */
+		fd = walk_in_root(rootfd, dir, O_PATH | O_DIRECTORY, 0, true, made, arg);
 	return fd;
 }

@@ -33,12 +33,17 @@ int rc_path_clean(const char *path, char *out, size_t n);
  * set (no message: callers know what they were doing). */
 int rc_sp_open(int rootfd, const char *path, int flags, mode_t mode);
 
+/* Called with the inode of each directory rc_sp_open_parent makes. */
+typedef void (*rc_sp_made_fn)(ino_t ino, void *arg);
+
 /* Open the directory holding the last component of path (cleaned, relative,
  * not ""), resolved inside rootfd, as an O_PATH descriptor. When mkdirs is
  * set, missing directories on the way are created (mode 0755, root-owned,
- * as docker does). *ret_name points at the last component within path.
+ * as docker does), through dangling symlinks too, and made (may be NULL) is
+ * told of each. *ret_name points at the last component within path.
  * Returns the descriptor or -1 with errno set. */
-int rc_sp_open_parent(int rootfd, const char *path, bool mkdirs, const char **ret_name);
+int rc_sp_open_parent(int rootfd, const char *path, bool mkdirs, const char **ret_name,
+		      rc_sp_made_fn made, void *arg);
 
 /* Use the userspace walk even where openat2 exists (tests of the fallback;
  * also selected by RC_NO_OPENAT2=1 in the environment). */

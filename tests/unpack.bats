@@ -277,3 +277,180 @@ no_container() {
 	"$HELPERS/treelist" "$(rootfs c2)" --times >"$BATS_TEST_TMPDIR/b.list"
 	diff -u "$BATS_TEST_TMPDIR/a.list" "$BATS_TEST_TMPDIR/b.list"
 }
+
+# ---- hostile layers: nothing outside the rootfs changes --------------------
+
+# A victim outside the rootfs; far more ".." than needed still end at "/".
+UP=../../../../../../../../../../../../../../../..
+setup_victim() {
+	VICTIM=$BATS_TEST_TMPDIR/victim
+	mkdir -p "$VICTIM/dir"
+	echo untouched >"$VICTIM/secret"
+	echo untouched >"$VICTIM/dir/inner"
+	chmod 0600 "$VICTIM/secret"
+	"$HELPERS/treelist" "$VICTIM" --times >"$BATS_TEST_TMPDIR/victim.before"
+}
+victim_untouched() {
+	"$HELPERS/treelist" "$VICTIM" --times >"$BATS_TEST_TMPDIR/victim.after"
+	diff -u "$BATS_TEST_TMPDIR/victim.before" "$BATS_TEST_TMPDIR/victim.after"
+}
+
+@test "an entry with .. that climbs out is refused, naming it" {
+	setup_victim
+	crafted_image evil dir:ok "file:$UP$VICTIM/secret=pwned"
+	run rc-unpack evil c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"entry '$UP$VICTIM/secret'"*"outside the root"* ]]
+	no_container c1
+	victim_untouched
+}
+
+@test "an absolute path is confined to the rootfs" {
+	setup_victim
+	crafted_image evil "file:$VICTIM/secret=pwned"
+	rc-unpack evil c1
+	[ "$(cat "$(rootfs c1)$VICTIM/secret")" = pwned ]
+	victim_untouched
+}
+
+@test "writing through a symlink to outside from the same layer stays inside" {
+	setup_victim
+	crafted_image evil "link:abs>$VICTIM" "file:abs/secret=pwned" \
+		"link:rel>$UP$VICTIM" "file:rel/dir/inner=pwned" "dir:abs/dir:0777"
+	rc-unpack evil c1
+	r=$(rootfs c1)
+	[ "$(cat "$r$VICTIM/secret")" = pwned ] && [ "$(cat "$r$VICTIM/dir/inner")" = pwned ]
+	victim_untouched
+}
+
+@test "writing through a symlink to outside from a lower layer stays inside" {
+	setup_victim
+	crafted_image evil "link:abs>$VICTIM" "link:file>$VICTIM/secret" -- \
+		"file:abs/secret=pwned" "xattr:user.x=y" "dir:abs/dir:0777:1:1" "file:abs/new"
+	rc-unpack evil c1
+	r=$(rootfs c1)
+	[ "$(cat "$r$VICTIM/secret")" = pwned ] && [ -f "$r$VICTIM/new" ]
+	[ "$(stat -c '%a %u' "$r$VICTIM/dir")" = "777 1" ]
+	victim_untouched
+}
+
+@test "an entry over a symlink to outside replaces the symlink, not its target" {
+	setup_victim
+	crafted_image evil "link:f>$VICTIM/secret" "link:d>$VICTIM/dir" -- \
+		"file:f:0777:1:1=pwned" "dir:d:0777:1:1"
+	rc-unpack evil c1
+	r=$(rootfs c1)
+	[ -f "$r/f" ] && [ ! -L "$r/f" ] && [ -d "$r/d" ] && [ ! -L "$r/d" ]
+	victim_untouched
+}
+
+@test "owner, mode and xattrs of a symlink entry never reach its target" {
+	setup_victim
+	crafted_image evil "xattr:trusted.x=y" "link:s>$VICTIM/secret" \
+		"xattr:trusted.y=z" "link:t>$UP$VICTIM/secret"
+	rc-unpack evil c1
+	[ -L "$(rootfs c1)/s" ]
+	victim_untouched
+}
+
+@test "a hard link to a target outside is refused" {
+	setup_victim
+	crafted_image evil "hard:h>$UP$VICTIM/secret"
+	run rc-unpack evil c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"entry 'h'"*"outside the root"* ]]
+	no_container c1
+	victim_untouched
+}
+
+@test "a hard link through a symlink to outside finds no target inside" {
+	setup_victim
+	crafted_image evil "link:esc>$VICTIM" -- "hard:h>esc/secret"
+	run rc-unpack evil c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"entry 'h'"*"hard link target 'esc/secret'"* ]]
+	no_container c1
+	victim_untouched
+}
+
+@test "an absolute hard link target is looked up inside the rootfs" {
+	setup_victim
+	crafted_image evil "hard:h>$VICTIM/secret"
+	run rc-unpack evil c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"entry 'h'"* ]]
+	no_container c1
+	victim_untouched
+}
+
+@test "a hard link to a symlink that points outside links the symlink itself" {
+	setup_victim
+	crafted_image evil "link:esc>$VICTIM/secret" -- "hard:h>esc"
+	rc-unpack evil c1
+	[ -L "$(rootfs c1)/h" ]
+	[ "$(stat -c %h "$VICTIM/secret")" = 1 ]
+	victim_untouched
+}
+
+@test "a whiteout that climbs out is refused" {
+	setup_victim
+	crafted_image evil dir:a -- "file:a/$UP$VICTIM/.wh.secret="
+	run rc-unpack evil c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"outside the root"* ]]
+	no_container c1
+	victim_untouched
+}
+
+@test "a whiteout named .wh.. is refused" {
+	setup_victim
+	crafted_image evil dir:a file:a/f -- "file:a/.wh..="
+	run rc-unpack evil c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"entry 'a/.wh..'"*"whiteout"* ]]
+	no_container c1
+}
+
+@test "whiteouts and an opaque marker under a symlink to outside stay inside" {
+	setup_victim
+	crafted_image evil "link:esc>$VICTIM" "link:esc2>$UP$VICTIM/dir" -- \
+		"file:esc/.wh.secret=" "file:esc/.wh.dir=" "file:esc2/.wh..wh..opq="
+	rc-unpack evil c1
+	victim_untouched
+}
+
+@test "an entry named . or / cannot replace the root directory" {
+	setup_victim
+	for spec in "link:.>$VICTIM" "link:/>$VICTIM" "link:./>$UP$VICTIM" "hard:.>etc" "chr:/:1:3"; do
+		rm -rf "$RC_ROOT"
+		crafted_image evil dir:etc -- "$spec"
+		run rc-unpack evil c1
+		[ "$status" -eq 1 ]
+		[[ $output == *"cannot replace the root directory"* ]]
+		no_container c1
+	done
+	victim_untouched
+}
+
+@test "a root directory entry with an odd mode and owner changes only the rootfs" {
+	setup_victim
+	crafted_image evil dir:./:0700:1234:1234 file:f -- dir:/:0777:4321:4321
+	mkdir -p "$RC_ROOT/containers"
+	before=$(stat -c '%a %u %g' "$RC_ROOT/containers")
+	rc-unpack evil c1
+	[ "$(stat -c '%a %u %g' "$(rootfs c1)")" = "777 4321 4321" ]
+	[ "$(stat -c '%a %u %g' "$RC_ROOT/containers/c1")" = "700 0 0" ]
+	[ "$(stat -c '%a %u %g' "$RC_ROOT/containers")" = "$before" ]
+	victim_untouched
+}
+
+@test "hostile layers are confined by the userspace path walk too" {
+	setup_victim
+	crafted_image evil "link:abs>$VICTIM" "link:rel>$UP$VICTIM/dir" -- \
+		"file:abs/secret=pwned" "file:rel/inner=pwned" "file:abs/.wh.dir=" "hard:h>abs/secret"
+	RC_NO_OPENAT2=1 rc-unpack evil c1
+	r=$(rootfs c1)
+	[ "$(cat "$r$VICTIM/secret")" = pwned ] && [ "$(cat "$r$VICTIM/dir/inner")" = pwned ]
+	[ "$(stat -c %i "$r/h")" = "$(stat -c %i "$r$VICTIM/secret")" ]
+	victim_untouched
+}
