@@ -454,3 +454,392 @@ victim_untouched() {
 	[ "$(stat -c %i "$r/h")" = "$(stat -c %i "$r$VICTIM/secret")" ]
 	victim_untouched
 }
+
+# ---- images, names and the container's all-or-nothing appearance -------
+
+@test "a short reference is normalised the docker way" {
+	mkdir -p "$RC_ROOT"
+	skopeo copy -q "oci:$TEST_IMAGES/oci:alpine" "oci:$RC_ROOT/images:docker.io/library/alpine:latest"
+	run rc-unpack alpine c1
+	[ "$status" -eq 0 ]
+	read -r ref digest <"$RC_ROOT/containers/c1/image"
+	[ "$ref" = docker.io/library/alpine:latest ]
+	[ "$digest" = "$(jq -r '.manifests[0].digest' "$RC_ROOT/images/index.json")" ]
+	rc-unpack docker.io/library/alpine c2
+	rc-unpack library/alpine:latest c3
+}
+
+@test "an image is found by its manifest digest, and by name@digest" {
+	store_layout "$TEST_IMAGES/oci"
+	d=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]=="alpine") | .digest' "$RC_ROOT/images/index.json")
+	rc-unpack "$d" c1
+	[ "$(cat "$RC_ROOT/containers/c1/image")" = "alpine $d" ]
+	rc-unpack "example.com/whatever@$d" c2
+	[ -x "$(rootfs c2)/bin/busybox" ]
+}
+
+@test "a Docker schema 2 image unpacks" {
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --docker --cmd '["/bin/sh"]' "$RC_ROOT/images" docker.io/library/dk:1 \
+		"$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	rc-unpack dk:1 c1
+	[ -x "$(rootfs c1)/bin/busybox" ]
+}
+
+@test "an unknown image fails and makes no container" {
+	store_layout "$TEST_IMAGES/oci"
+	run rc-unpack nosuch c1
+	[ "$status" -eq 1 ]
+	[[ $output == "rc-unpack: image nosuch is not in the store"* ]]
+	no_container c1
+}
+
+@test "an unknown or malformed digest fails" {
+	store_layout "$TEST_IMAGES/oci"
+	run rc-unpack sha256:0000000000000000000000000000000000000000000000000000000000000000 c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"not in the store"* ]]
+	run rc-unpack sha256:../../etc c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"invalid digest"* ]]
+	no_container c1
+}
+
+@test "an empty store fails with a clear message" {
+	run rc-unpack alpine c1
+	[ "$status" -eq 1 ]
+	[[ $output == rc-unpack:*"image store"* ]]
+}
+
+@test "an invalid NAME is a usage error and touches nothing" {
+	store_layout "$TEST_IMAGES/oci"
+	for name in ../x a/b .hidden -x "" "$(printf 'x%.0s' {1..65})"; do
+		run rc-unpack alpine "$name"
+		[ "$status" -eq 2 ]
+	done
+	[ ! -e "$RC_ROOT/containers" ] || [ -z "$(ls -A "$RC_ROOT/containers")" ]
+	[ ! -e "$RC_ROOT/x" ]
+}
+
+@test "usage errors: missing arguments and unknown options exit 2" {
+	run rc-unpack alpine
+	[ "$status" -eq 2 ]
+	run rc-unpack --bogus alpine c1
+	[ "$status" -eq 2 ]
+	run rc-unpack "" c1
+	[ "$status" -eq 2 ]
+}
+
+@test "--help and --version print to stdout and exit 0" {
+	run rc-unpack --help
+	[ "$status" -eq 0 ]
+	[[ $output == Usage:\ rc-unpack* ]]
+	run rc-unpack --version
+	[ "$status" -eq 0 ]
+	[[ $output =~ ^rc-unpack\ [0-9] ]]
+}
+
+@test "the man page documents every option of --help" {
+	for opt in $(rc-unpack --help | grep -oE -- '--[a-z]+' | sort -u); do
+		grep -q -- "${opt//-/\\\\-}" "$RC_SRC/man/rc-unpack.1"
+	done
+	man -l "$RC_SRC/man/rc-unpack.1" >/dev/null 2>&1 || groff -man -Tutf8 "$RC_SRC/man/rc-unpack.1" >/dev/null
+}
+
+@test "--root overrides RC_ROOT" {
+	store_layout "$TEST_IMAGES/oci"
+	mv "$RC_ROOT" "$BATS_TEST_TMPDIR/other"
+	run rc-unpack --root "$BATS_TEST_TMPDIR/other" alpine c1
+	[ "$status" -eq 0 ]
+	[ -d "$BATS_TEST_TMPDIR/other/containers/c1/rootfs/bin" ]
+	[ ! -e "$RC_ROOT" ]
+}
+
+@test "an existing NAME is refused without --force and left as it was" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack alpine c1
+	touch "$RC_ROOT/containers/c1/rootfs/marker"
+	run rc-unpack httpd c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"container c1 already exists (use --force to replace it)"* ]]
+	[ -e "$RC_ROOT/containers/c1/rootfs/marker" ]
+	[[ $(cat "$RC_ROOT/containers/c1/image") == alpine\ * ]]
+	[ "$(ls -A "$RC_ROOT/containers")" = c1 ]
+}
+
+@test "--force replaces an existing container and leaves nothing else behind" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack alpine c1
+	touch "$RC_ROOT/containers/c1/rootfs/marker"
+	run rc-unpack --force httpd c1
+	[ "$status" -eq 0 ]
+	[ ! -e "$RC_ROOT/containers/c1/rootfs/marker" ]
+	[ -x "$RC_ROOT/containers/c1/rootfs/usr/local/bin/busybox" ]
+	[[ $(cat "$RC_ROOT/containers/c1/image") == httpd\ * ]]
+	[ "$(ls -A "$RC_ROOT/containers")" = c1 ]
+}
+
+@test "--force keeps the old container when the new one fails" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack alpine c1
+	touch "$RC_ROOT/containers/c1/rootfs/marker"
+	crafted_image evil "file:../../x=y"
+	run rc-unpack --force evil c1
+	[ "$status" -eq 1 ]
+	[ -e "$RC_ROOT/containers/c1/rootfs/marker" ]
+	[ "$(ls -A "$RC_ROOT/containers")" = c1 ]
+}
+
+@test "--force refuses to replace a running container" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack alpine c1
+	sleep 1000 &
+	pid=$!
+	echo "$pid" >"$RC_ROOT/containers/c1/pid"
+	run rc-unpack --force httpd c1
+	kill "$pid"
+	wait "$pid" || true
+	[ "$status" -eq 1 ]
+	[[ $output == *"container c1 is running (pid $pid)"* ]]
+	[[ $(cat "$RC_ROOT/containers/c1/image") == alpine\ * ]]
+}
+
+@test "a corrupt layer blob in the store fails and leaves no container" {
+	store_layout "$TEST_IMAGES/oci"
+	m=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]=="alpine") | .digest' "$RC_ROOT/images/index.json")
+	l=$(jq -r '.layers[0].digest' "$RC_ROOT/images/blobs/sha256/${m#sha256:}")
+	blob=$RC_ROOT/images/blobs/sha256/${l#sha256:}
+	chmod u+w "$blob"
+	# flip one byte of the gzip trailer: same size, different digest
+	printf '\x00' | dd of="$blob" bs=1 seek=$(($(stat -c %s "$blob") - 5)) conv=notrunc 2>/dev/null
+	run rc-unpack alpine c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"layer 1/1"*"corrupt"* ]] || [[ $output == *"layer 1/1"* ]]
+	no_container c1
+}
+
+@test "a corrupt manifest or config blob is detected" {
+	store_layout "$TEST_IMAGES/oci"
+	m=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]=="alpine") | .digest' "$RC_ROOT/images/index.json")
+	c=$(jq -r '.config.digest' "$RC_ROOT/images/blobs/sha256/${m#sha256:}")
+	chmod u+w "$RC_ROOT/images/blobs/sha256/${c#sha256:}"
+	echo ' ' >>"$RC_ROOT/images/blobs/sha256/${c#sha256:}"
+	run rc-unpack alpine c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"blob $c in the store is corrupt"* ]]
+	no_container c1
+}
+
+@test "a missing layer blob is reported before anything is unpacked" {
+	store_layout "$TEST_IMAGES/oci"
+	m=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]=="httpd") | .digest' "$RC_ROOT/images/index.json")
+	l=$(jq -r '.layers[1].digest' "$RC_ROOT/images/blobs/sha256/${m#sha256:}")
+	rm "$RC_ROOT/images/blobs/sha256/${l#sha256:}"
+	run rc-unpack httpd c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"layer 2 ($l) is not in the store"* ]]
+	no_container c1
+}
+
+@test "an image index is refused with a hint to pull one platform" {
+	store_layout "$TEST_IMAGES/oci"
+	"$HELPERS/mkimage" --index "$RC_ROOT/images" multi alpine httpd
+	run rc-unpack multi c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"image index"* ]]
+	no_container c1
+}
+
+@test "a layer of an unknown media type is refused" {
+	store_layout "$TEST_IMAGES/oci"
+	m=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]=="alpine") | .digest' "$RC_ROOT/images/index.json")
+	jq -c '.layers[0].mediaType = "application/x-bogus"' "$RC_ROOT/images/blobs/sha256/${m#sha256:}" >"$BATS_TEST_TMPDIR/m.json"
+	d=sha256:$(sha256sum "$BATS_TEST_TMPDIR/m.json" | cut -d' ' -f1)
+	cp "$BATS_TEST_TMPDIR/m.json" "$RC_ROOT/images/blobs/sha256/${d#sha256:}"
+	jq --arg d "$d" --argjson s "$(stat -c %s "$BATS_TEST_TMPDIR/m.json")" \
+		'.manifests += [{mediaType: "application/vnd.oci.image.manifest.v1+json", digest: $d, size: $s, annotations: {"org.opencontainers.image.ref.name": "bogus"}}]' \
+		"$RC_ROOT/images/index.json" >"$BATS_TEST_TMPDIR/i.json"
+	mv "$BATS_TEST_TMPDIR/i.json" "$RC_ROOT/images/index.json"
+	run rc-unpack bogus c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"layer 1: unsupported media type 'application/x-bogus'"* ]]
+}
+
+@test "a failure halfway through leaves no container and no temporary directory" {
+	crafted_image evil dir:a file:a/f file:a/g -- file:b/ok dir:c file:c/x "hard:d>nowhere"
+	run rc-unpack evil c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"entry 'd'"* ]]
+	no_container c1
+	[ -z "$(ls -A "$RC_ROOT/containers")" ]
+}
+
+@test "SIGINT during unpacking leaves no container and no temporary directory" {
+	# a layer holding a 3 GB file of zeros: small as zstd, slow to write out
+	w=$BATS_TEST_TMPDIR/big
+	mkdir -p "$w/tree"
+	truncate -s 3G "$w/tree/big"
+	tar -C "$w/tree" -cf - big | zstd -1 -q -T0 >"$w/big.tar.zst"
+	rm "$w/tree/big"
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" "$RC_ROOT/images" big "$w/big.tar.zst" >/dev/null
+	rc-unpack big c1 2>"$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for _ in $(seq 300); do
+		[ -n "$(find "$RC_ROOT/containers" -path '*/.c1.tmp-*/rootfs/big' 2>/dev/null)" ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	grep -q 'Interrupted' "$BATS_TEST_TMPDIR/err"
+	no_container c1
+	[ -z "$(ls -A "$RC_ROOT/containers")" ]
+}
+
+# ---- config.json ----------------------------------------------------------
+
+cfg() { jq -c "$1" "$RC_ROOT/containers/${2:-c1}/config.json"; }
+
+@test "config.json runs Entrypoint then Cmd with the image's Env and WorkingDir" {
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --entrypoint '["/bin/echo","hi"]' --cmd '["there"]' --env FOO=bar \
+		--env PATH=/custom/bin --workdir /srv --stop-signal SIGQUIT "$RC_ROOT/images" app \
+		"$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	rc-unpack app c1
+	[ "$(cfg .process.args)" = '["/bin/echo","hi","there"]' ]
+	[ "$(cfg .process.env)" = '["HOSTNAME=c1","FOO=bar","PATH=/custom/bin","HOME=/root"]' ]
+	[ "$(cfg .process.cwd)" = '"/srv"' ]
+	[ "$(cfg .hostname)" = '"c1"' ]
+	[ "$(cfg '.annotations["org.opencontainers.image.stopSignal"]')" = '"SIGQUIT"' ]
+	[ "$(cfg .root)" = '{"path":"rootfs","readonly":false}' ]
+}
+
+@test "config.json defaults PATH and the working directory" {
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --env FOO=bar --cmd '["/bin/sh"]' "$RC_ROOT/images" nopath \
+		"$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	rc-unpack nopath c1
+	[ "$(cfg .process.env)" = '["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin","HOSTNAME=c1","FOO=bar","HOME=/root"]' ]
+	[ "$(cfg .process.cwd)" = '"/"' ]
+	[ "$(cfg '.annotations | length')" = 0 ]
+}
+
+@test "config.json resolves a user name and its groups from the rootfs" {
+	mkdir -p "$RC_ROOT"
+	w=$BATS_TEST_TMPDIR/u
+	"$MKLAYER" "$w.tar" dir:etc 'file:etc/passwd=root:x:0:0:root:/root:/bin/sh
+app:x:1000:1001:app:/home/app:/bin/sh
+' 'file:etc/group=root:x:0:
+app:x:1001:
+extra:x:2000:app,other
+wheel:x:10:root
+'
+	"$HELPERS/mkimage" --user app --cmd '["id"]' "$RC_ROOT/images" u1 "$w.tar" >/dev/null
+	"$HELPERS/mkimage" --user app:wheel --cmd '["id"]' "$RC_ROOT/images" u2 "$w.tar" >/dev/null
+	"$HELPERS/mkimage" --user 4242:77 --cmd '["id"]' "$RC_ROOT/images" u3 "$w.tar" >/dev/null
+	"$HELPERS/mkimage" --user nobody --cmd '["id"]' "$RC_ROOT/images" u4 "$w.tar" >/dev/null
+	rc-unpack u1 c1
+	[ "$(cfg .process.user)" = '{"uid":1000,"gid":1001,"additionalGids":[2000],"umask":18}' ]
+	[[ $(cfg .process.env) == *'"HOME=/home/app"'* ]]
+	rc-unpack u2 c2
+	[ "$(cfg .process.user c2)" = '{"uid":1000,"gid":10,"additionalGids":[],"umask":18}' ]
+	rc-unpack u3 c3
+	[ "$(cfg .process.user c3)" = '{"uid":4242,"gid":77,"additionalGids":[],"umask":18}' ]
+	run rc-unpack u4 c4
+	[ "$status" -eq 1 ]
+	[[ $output == *"unable to find user nobody"* ]]
+	no_container c4
+}
+
+@test "a user name is resolved through /etc/passwd inside the rootfs, not the host's" {
+	setup_victim
+	printf 'evil:x:0:0::/:/bin/sh\n' >"$VICTIM/passwd"
+	crafted_image pw dir:etc "link:etc/passwd>$UP$VICTIM/passwd"
+	"$HELPERS/mkimage" --user evil --cmd '["id"]' "$RC_ROOT/images" pw2 "$BATS_TEST_TMPDIR/layers-pw/1.tar" >/dev/null
+	run rc-unpack pw2 c2
+	[ "$status" -eq 1 ]
+	[[ $output == *"unable to find user evil"* ]]
+}
+
+@test "config.json has docker's capabilities, mounts, masked paths and namespaces" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack alpine c1
+	caps='["CAP_AUDIT_WRITE","CAP_CHOWN","CAP_DAC_OVERRIDE","CAP_FOWNER","CAP_FSETID","CAP_KILL","CAP_MKNOD","CAP_NET_BIND_SERVICE","CAP_NET_RAW","CAP_SETFCAP","CAP_SETGID","CAP_SETPCAP","CAP_SETUID","CAP_SYS_CHROOT"]'
+	for set in bounding effective permitted; do
+		[ "$(cfg ".process.capabilities.$set | sort")" = "$caps" ]
+	done
+	[ "$(cfg '.process.capabilities.inheritable')" = null ]
+	[ "$(cfg .process.noNewPrivileges)" = true ]
+	[ "$(cfg '[.mounts[].destination] | sort')" = '["/dev","/dev/mqueue","/dev/pts","/dev/shm","/proc","/sys","/sys/fs/cgroup"]' ]
+	[ "$(cfg '.mounts[] | select(.destination=="/sys") | .options | index("ro") != null')" = true ]
+	[ "$(cfg '[.linux.namespaces[].type] | sort')" = '["cgroup","ipc","mount","network","pid","uts"]' ]
+	[ "$(cfg '.linux.maskedPaths | index("/proc/kcore") != null')" = true ]
+	[ "$(cfg '.linux.readonlyPaths | index("/proc/sys") != null')" = true ]
+}
+
+@test "config.json never asks for more open files than this host allows" {
+	store_layout "$TEST_IMAGES/oci"
+	hard=$(ulimit -Hn)
+	rc-unpack alpine c1
+	[ "$(cfg '.process.rlimits[] | select(.type=="RLIMIT_NOFILE") | .soft')" = 1024 ]
+	h=$(cfg '.process.rlimits[] | select(.type=="RLIMIT_NOFILE") | .hard')
+	[ "$hard" = unlimited ] || [ "$h" -le "$hard" ]
+}
+
+@test "an image without Entrypoint or Cmd unpacks with a warning" {
+	mkdir -p "$RC_ROOT"
+	"$MKLAYER" "$BATS_TEST_TMPDIR/l.tar" dir:etc
+	"$HELPERS/mkimage" "$RC_ROOT/images" nocmd "$BATS_TEST_TMPDIR/l.tar" >/dev/null
+	run rc-unpack nocmd c1
+	[ "$status" -eq 0 ]
+	[[ $output == *"warning: image nocmd has no Entrypoint or Cmd"* ]]
+	[ "$(cfg .process.args)" = '[]' ]
+}
+
+# crun 1.8 refuses this machine's hybrid cgroups unless hugetlb moves to v1
+# (see MACHINE.md); undone at the end when this suite did it.
+crun_setup() {
+	if [ -d /sys/fs/cgroup/unified ] && ! mountpoint -q /sys/fs/cgroup/hugetlb; then
+		mkdir -p /sys/fs/cgroup/hugetlb
+		mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb
+		touch "$BATS_FILE_TMPDIR/mounted-hugetlb"
+	fi
+}
+
+teardown_file() {
+	if [ -e "$BATS_FILE_TMPDIR/mounted-hugetlb" ]; then
+		umount /sys/fs/cgroup/hugetlb || true
+	fi
+}
+
+@test "crun runs the bundle as it stands" {
+	crun_setup
+	store_layout "$TEST_IMAGES/oci"
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --user 1000:1000 --workdir /tmp --env GREETING=hello \
+		--cmd '["/bin/sh","-c","echo $GREETING $(id -u):$(id -g) $(pwd) $(hostname); grep CapEff /proc/self/status"]' \
+		"$RC_ROOT/images" run "$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	rc-unpack run c1
+	id=rc-unpack-test-$$-$BATS_TEST_NUMBER
+	run crun run --bundle "$RC_ROOT/containers/c1" "$id"
+	crun delete -f "$id" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "hello 1000:1000 /tmp c1" ]
+	[[ ${lines[1]} == CapEff:* ]]
+}
+
+@test "crun runs the httpd image's busybox from the bundle" {
+	crun_setup
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack httpd c1
+	jq '.process.args = ["/usr/local/bin/busybox", "cat", "/var/www/index.html"]' \
+		"$RC_ROOT/containers/c1/config.json" >"$BATS_TEST_TMPDIR/c.json"
+	mv "$BATS_TEST_TMPDIR/c.json" "$RC_ROOT/containers/c1/config.json"
+	id=rc-unpack-test-$$-$BATS_TEST_NUMBER
+	run crun run --bundle "$RC_ROOT/containers/c1" "$id"
+	crun delete -f "$id" 2>/dev/null || true
+	[ "$status" -eq 0 ]
+	[ "$output" = "<h1>hello from rc</h1>" ]
+}
