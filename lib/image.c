@@ -205,6 +205,10 @@ static int check_manifest(const struct rc_store *s, json_t *m, struct rc_image *
 			return rc_errf(e, 0, "%s: unsupported media type '%s'", what,
 				       l->blob.media_type);
 		l->compression = (enum rc_compression)c;
+		if (!rc_digest_valid(json_string_value(json_array_get(diff_ids, i))))
+			return rc_errf(e, 0, "%s: the image config's diff_id is not a sha256 digest",
+				       what);
+		strcpy(l->diff_id, json_string_value(json_array_get(diff_ids, i)));
 		if (!rc_store_has_blob(s, l->blob.digest, l->blob.size))
 			return rc_errf(e, ENOENT, "%s (%s) is not in the store (pull the image again)",
 				       what, l->blob.digest);

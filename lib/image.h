@@ -22,6 +22,7 @@ enum rc_compression { RC_COMP_NONE, RC_COMP_GZIP, RC_COMP_ZSTD };
 
 struct rc_layer_desc {
 	struct rc_descriptor blob;
+	char diff_id[RC_DIGEST_LEN];  /* from the config's rootfs.diff_ids */
 	enum rc_compression compression;
 };
 

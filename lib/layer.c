@@ -694,6 +694,40 @@ static int blob_drain(struct blob *b, struct rc_err *e)
 	}
 }
 
+/* The uncompressed tar stream, hashed for the diff_id on its way from the
+ * decompressing reader (format "raw") to the tar reader. */
+struct plain {
+	struct archive *raw;
+	struct rc_sha256 hash;
+	char *buf;
+};
+
+static la_ssize_t plain_read(struct archive *a, void *arg, const void **ret)
+{
+	struct plain *p = arg;
+	la_ssize_t n = archive_read_data(p->raw, p->buf, READ_CHUNK);
+
+	if (n < 0) {
+		archive_set_error(a, archive_errno(p->raw), "%s", archive_error_string(p->raw));
+		return -1;
+	}
+	rc_sha256_update(&p->hash, p->buf, (size_t)n);
+	*ret = p->buf;
+	return n;
+}
+
+static int plain_drain(struct plain *p, struct rc_err *e)
+{
+	la_ssize_t n;
+
+	while ((n = archive_read_data(p->raw, p->buf, READ_CHUNK)) > 0)
+		rc_sha256_update(&p->hash, p->buf, (size_t)n);
+	if (n < 0)
+		return rc_errf(e, archive_errno(p->raw) > 0 ? archive_errno(p->raw) : 0,
+			       "decompressing the layer: %s", archive_error_string(p->raw));
+	return 0;
+}
+
 static int read_entries(struct layer *l, struct archive *a, struct rc_err *e)
 {
 	struct archive_entry *ent;
@@ -714,41 +748,75 @@ static int read_entries(struct layer *l, struct archive *a, struct rc_err *e)
 	return 0;
 }
 
+static int archive_fail(struct archive *a, const char *what, struct rc_err *e)
+{
+	if (!a)
+		return rc_errf(e, ENOMEM, "%s", what);
+	return rc_errf(e, archive_errno(a) > 0 ? archive_errno(a) : 0, "%s: %s", what,
+		       archive_error_string(a));
+}
+
+/* Two libarchive readers: raw decompresses the blob (gzip, zstd or none),
+ * tar reads the entries from what raw hands over. */
+static int open_readers(struct blob *b, struct plain *p, struct archive **ret_tar,
+			struct rc_err *e)
+{
+	struct archive *tar;
+
+	p->raw = archive_read_new();
+	if (!p->raw)
+		return archive_fail(NULL, "reading the layer", e);
+	archive_read_support_filter_gzip(p->raw);
+	archive_read_support_filter_zstd(p->raw);
+	archive_read_support_format_raw(p->raw);
+	if (archive_read_open(p->raw, b, NULL, blob_read, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(p->raw, &(struct archive_entry *){ NULL }) != ARCHIVE_OK)
+		return archive_fail(p->raw, "decompressing the layer", e);
+	*ret_tar = tar = archive_read_new();
+	if (!tar)
+		return archive_fail(NULL, "reading the layer", e);
+	archive_read_support_format_tar(tar);
+	archive_read_support_format_empty(tar);
+	if (archive_read_open(tar, p, NULL, plain_read, NULL) != ARCHIVE_OK)
+		return archive_fail(tar, "reading the layer", e);
+	return 0;
+}
+
+static int check_digest(struct rc_sha256 *h, const char *want, const char *what, struct rc_err *e)
+{
+	char got[RC_DIGEST_LEN];
+
+	rc_sha256_final(h, got);
+	if (want && strcmp(got, want) != 0)
+		return rc_errf(e, 0, "%s: it hashes to %s, not %s", what, got, want);
+	return 0;
+}
+
 int rc_layer_apply(int rootfd, const struct rc_layer_src *src, struct rc_err *e)
 {
 	struct layer l = { .rootfd = rootfd, .parent_fd = -1, .cancel = src->cancel };
 	struct blob b = { .fd = src->fd, .cancel = src->cancel };
-	struct archive *a = NULL;
-	char got[RC_DIGEST_LEN];
+	struct plain p = { 0 };
+	struct archive *tar = NULL;
 	int r = -1;
 
 	b.buf = malloc(READ_CHUNK);
-	if (!b.buf || rc_sha256_init(&b.hash) < 0) {
-		free(b.buf);
-		return rc_errf(e, ENOMEM, "reading the layer");
-	}
-	a = archive_read_new();
-	if (!a) {
+	p.buf = malloc(READ_CHUNK);
+	if (!b.buf || !p.buf || rc_sha256_init(&b.hash) < 0) {
 		rc_errf(e, ENOMEM, "reading the layer");
 		goto out;
 	}
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_empty(a); /* a layer with no entries at all */
-	if (archive_read_open(a, &b, NULL, blob_read, NULL) != ARCHIVE_OK) {
-		rc_errf(e, archive_errno(a) > 0 ? archive_errno(a) : 0, "reading the layer: %s",
-			archive_error_string(a));
+	if (rc_sha256_init(&p.hash) < 0) {
+		rc_errf(e, ENOMEM, "reading the layer");
 		goto out;
 	}
-	if (read_entries(&l, a, e) < 0 || finish_dir_times(&l, e) < 0 || blob_drain(&b, e) < 0)
+	if (open_readers(&b, &p, &tar, e) < 0 || read_entries(&l, tar, e) < 0 ||
+	    finish_dir_times(&l, e) < 0 || plain_drain(&p, e) < 0 || blob_drain(&b, e) < 0)
 		goto out;
-	rc_sha256_final(&b.hash, got);
-	b.hash.ctx = NULL;
-	if (strcmp(got, src->digest) != 0) {
-		rc_errf(e, 0, "the blob is corrupt: its content hashes to %s", got);
+	if (check_digest(&b.hash, src->digest, "the blob is corrupt", e) < 0 ||
+	    check_digest(&p.hash, src->diff_id, "the uncompressed layer does not match the "
+			 "image config's diff_id", e) < 0)
 		goto out;
-	}
 	if (src->size >= 0 && b.total != src->size) {
 		rc_errf(e, 0, "the blob is %lld bytes, its manifest says %lld",
 			(long long)b.total, (long long)src->size);
@@ -758,9 +826,14 @@ int rc_layer_apply(int rootfd, const struct rc_layer_src *src, struct rc_err *e)
 out:
 	if (b.hash.ctx)
 		rc_sha256_free(&b.hash);
-	if (a)
-		archive_read_free(a);
+	if (p.hash.ctx)
+		rc_sha256_free(&p.hash);
+	if (tar)
+		archive_read_free(tar);
+	if (p.raw)
+		archive_read_free(p.raw);
 	free(b.buf);
+	free(p.buf);
 	layer_free(&l);
 	return r;
 }

@@ -33,12 +33,13 @@ enum rc_whiteout rc_whiteout_kind(const char *base, const char **ret_target);
 struct rc_layer_src {
 	int fd;                           /* the blob, read from its start */
 	const char *digest;               /* its sha256, checked as it streams */
+	const char *diff_id;              /* the uncompressed tar's, checked too (NULL: not) */
 	int64_t size;                     /* its size, checked too; -1: unknown */
 	const volatile sig_atomic_t *cancel; /* set by a signal handler: stop */
 };
 
 /* Apply the layer read from src->fd to the directory rootfd. Fails when the
- * blob does not match its digest or size, when an entry cannot be applied
+ * blob does not match its digest or size, the uncompressed tar its diff_id, when an entry cannot be applied
  * safely, or when *src->cancel becomes non-zero. */
 int rc_layer_apply(int rootfd, const struct rc_layer_src *src, struct rc_err *e);
 

@@ -41,7 +41,7 @@ static int apply_layers(const struct rc_store *s, const struct rc_image *img, in
 	for (size_t i = 0; i < img->nlayers; i++) {
 		const struct rc_descriptor *d = &img->layers[i].blob;
 		_cleanup_close_ int fd = rc_store_blob_open(s, d->digest, e);
-		struct rc_layer_src src = { fd, d->digest, d->size, o->cancel };
+		struct rc_layer_src src = { fd, d->digest, img->layers[i].diff_id, d->size, o->cancel };
 
 		if (fd < 0 || rc_layer_apply(rootfd, &src, e) < 0)
 			return rc_err_prefix(e, "applying layer %zu/%zu %.19s", i + 1, img->nlayers,

@@ -630,6 +630,42 @@ victim_untouched() {
 	no_container c1
 }
 
+# Rewrite image TAG's config with a jq filter (new config and manifest
+# blobs, the tag moved to them).
+edit_config() {
+	local tag=$1 filter=$2 dir=$RC_ROOT/images m c mj cj md cd
+	m=$(jq -r --arg t "$tag" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]==$t) | .digest' "$dir/index.json")
+	c=$(jq -r '.config.digest' "$dir/blobs/sha256/${m#sha256:}")
+	cj=$(jq -c "$filter" "$dir/blobs/sha256/${c#sha256:}")
+	cd=$(printf '%s' "$cj" | sha256sum | cut -d' ' -f1)
+	printf '%s' "$cj" >"$dir/blobs/sha256/$cd"
+	mj=$(jq -c --arg d "sha256:$cd" --argjson s "${#cj}" '.config.digest = $d | .config.size = $s' "$dir/blobs/sha256/${m#sha256:}")
+	md=$(printf '%s' "$mj" | sha256sum | cut -d' ' -f1)
+	printf '%s' "$mj" >"$dir/blobs/sha256/$md"
+	jq -c --arg t "$tag" --arg d "sha256:$md" --argjson s "${#mj}" \
+		'(.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]==$t)) |= (.digest = $d | .size = $s)' \
+		"$dir/index.json" >"$dir/index.json.new"
+	mv "$dir/index.json.new" "$dir/index.json"
+}
+
+@test "a layer that does not match its diff_id fails and leaves no container" {
+	store_layout "$TEST_IMAGES/oci"
+	edit_config httpd '.rootfs.diff_ids[1] = "sha256:" + ("0" * 64)'
+	run rc-unpack httpd c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"layer 2/2"*"does not match the image config's diff_id"* ]]
+	no_container c1
+}
+
+@test "a config whose diff_ids do not match the layers is refused" {
+	store_layout "$TEST_IMAGES/oci"
+	edit_config httpd '.rootfs.diff_ids |= .[:1]'
+	run rc-unpack httpd c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"1 diff_ids for 2 layers"* ]]
+	no_container c1
+}
+
 @test "a missing layer blob is reported before anything is unpacked" {
 	store_layout "$TEST_IMAGES/oci"
 	m=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]=="httpd") | .digest' "$RC_ROOT/images/index.json")
