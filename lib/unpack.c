@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 /* A container whose init still runs is not replaced, even with --force. */
@@ -123,13 +126,102 @@ synced:
 
 static volatile sig_atomic_t never;
 
+/* The containers directory's own flock guards temporary directories
+ * between their mkdir and their flock: shared while making one, exclusive
+ * while sweeping. */
+static int lock_containers(int containers, int how)
+{
+	int fd = openat(containers, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, how) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/* Remove the temporary directories of unpacks that died (SIGKILL, a
+ * crash): each live one holds an flock on its directory. */
+static void sweep_stale(int containers)
+{
+	_cleanup_close_ int lock = -1;
+	struct rc_err ignore;
+	DIR *d;
+	struct dirent *de;
+	int dfd;
+
+	lock = lock_containers(containers, LOCK_EX);
+	if (lock < 0)
+		return;
+	dfd = openat(containers, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || !(d = fdopendir(dfd))) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		_cleanup_close_ int fd = -1;
+
+		if (de->d_name[0] != '.' || !strstr(de->d_name, ".tmp-"))
+			continue;
+		fd = openat(containers, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue; /* gone, or an unpack in progress */
+		rc_rm_rf_at(containers, de->d_name, &ignore);
+	}
+	closedir(d);
+}
+
+/* Make containers/.NAME.tmp-XXXXXX and hold an flock on it while it is
+ * ours; returns the locked descriptor. */
+static int make_tmp(int containers, const char *name, char *tmp, size_t n, struct rc_err *e)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	_cleanup_close_ int lock = -1;
+
+	lock = lock_containers(containers, LOCK_SH);
+	if (lock < 0)
+		return rc_errf(e, errno, "locking the containers directory");
+	for (int tries = 0;; tries++) {
+		unsigned char rnd[6];
+		char suffix[7];
+		int fd;
+
+		if (getrandom(rnd, sizeof rnd, 0) != sizeof rnd)
+			return rc_errf(e, errno, "making a temporary name");
+		for (int i = 0; i < 6; i++)
+			suffix[i] = set[rnd[i] % 36];
+		suffix[6] = '\0';
+		snprintf(tmp, n, ".%s.tmp-%s", name, suffix);
+		if (mkdirat(containers, tmp, 0700) < 0) {
+			if (errno == EEXIST && tries < 100)
+				continue;
+			rc_errf(e, errno, "creating a temporary directory");
+			tmp[0] = '\0';
+			return -1;
+		}
+		fd = openat(containers, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0) {
+			int saved = errno;
+			if (fd >= 0)
+				close(fd);
+			return rc_errf(e, saved, "locking %s", tmp);
+		}
+		return fd;
+	}
+}
+
 int rc_unpack(const char *root, const char *image, const char *name,
 	      const struct rc_unpack_opts *opts, struct rc_err *e)
 {
 	struct rc_unpack_opts o = *opts;
 	struct rc_store store = { .dirfd = -1 };
 	struct rc_image img = { 0 };
-	_cleanup_close_ int containers = -1;
+	_cleanup_close_ int containers = -1, tmplock = -1;
 	char tmp[RC_NAME_MAX + 32] = "";
 	bool swapped = false;
 	struct rc_err ignore;
@@ -152,23 +244,12 @@ int rc_unpack(const char *root, const char *image, const char *name,
 	}
 	if (o.force && check_not_running(containers, name, e) < 0)
 		goto out;
+	sweep_stale(containers);
 	/* A name no container can have (NAME cannot start with '.'). */
-	for (int tries = 0;; tries++) {
-		char rnd[7];
-		static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-		unsigned v = (unsigned)getpid() ^ ((unsigned)random() << 8) ^ (unsigned)tries * 7919u;
-
-		for (int i = 0; i < 6; i++, v /= 36)
-			rnd[i] = set[(v + (unsigned)random()) % 36];
-		rnd[6] = '\0';
-		snprintf(tmp, sizeof tmp, ".%s.tmp-%s", name, rnd);
-		if (mkdirat(containers, tmp, 0700) == 0)
-			break;
-		if (errno != EEXIST || tries > 100) {
-			rc_errf(e, errno, "creating a temporary directory in %s/containers", root);
-			tmp[0] = '\0';
-			goto out;
-		}
+	tmplock = make_tmp(containers, name, tmp, sizeof tmp, e);
+	if (tmplock < 0) {
+		rc_err_prefix(e, "unpacking %s into container %s", img.ref, name);
+		goto out;
 	}
 	if (build_bundle(&store, &img, name, containers, tmp, &o, e) < 0 ||
 	    publish(containers, tmp, name, o.force, &swapped, e) < 0) {

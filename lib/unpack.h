@@ -6,6 +6,9 @@
  * containers/.NAME.tmp-XXXXXX, synced, and renamed into place; a failure or
  * a cancel leaves neither NAME nor the temporary directory. With force an
  * existing NAME is replaced by an atomic exchange, and only then removed.
+ * A live unpack holds an flock on its temporary directory; those of unpacks
+ * that were killed are swept away by the next one. (The containers
+ * directory's own flock guards that hand-over.)
  */
 #ifndef RC_UNPACK_H
 #define RC_UNPACK_H

@@ -879,3 +879,19 @@ teardown_file() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "<h1>hello from rc</h1>" ]
 }
+
+@test "temporary directories of killed unpacks are swept, live ones are not" {
+	store_layout "$TEST_IMAGES/oci"
+	mkdir -p "$RC_ROOT/containers/.old.tmp-abc123/rootfs/bin" "$RC_ROOT/containers/.live.tmp-def456"
+	flock "$RC_ROOT/containers/.live.tmp-def456" sleep 1000 &
+	pid=$!
+	for _ in $(seq 100); do
+		flock -n "$RC_ROOT/containers/.live.tmp-def456" true || break
+		sleep 0.05
+	done
+	rc-unpack alpine c1
+	kill "$pid"
+	wait "$pid" || true
+	[ ! -e "$RC_ROOT/containers/.old.tmp-abc123" ]
+	[ -d "$RC_ROOT/containers/.live.tmp-def456" ]
+}
