@@ -1,5 +1,6 @@
 /* image.c - load and check an image from the content store; see image.h. */
 #include "image.h"
+#include "ref.h"
 #include "cleanup.h"
 #include "state.h"
 
@@ -38,34 +39,6 @@ int rc_layer_media_compression(const char *mt)
 	return -1;
 }
 
-int rc_image_normalise(const char *ref, char *out, size_t n)
-{
-	const char *at = strchr(ref, '@'), *slash = strchr(ref, '/'), *last;
-	size_t namelen = at ? (size_t)(at - ref) : strlen(ref);
-	const char *prefix = "";
-	bool has_tag;
-	int r;
-
-	if (slash && (size_t)(slash - ref) > namelen)
-		slash = NULL;
-	if (!slash) {
-		prefix = "docker.io/library/";
-	} else {
-		size_t dl = (size_t)(slash - ref);
-		bool host = memchr(ref, '.', dl) || memchr(ref, ':', dl) ||
-			    (dl == 9 && !strncmp(ref, "localhost", 9));
-		if (!host)
-			prefix = "docker.io/";
-	}
-	last = ref + namelen;
-	while (last > ref && last[-1] != '/')
-		last--;
-	has_tag = memchr(last, ':', (size_t)(ref + namelen - last)) != NULL;
-	r = snprintf(out, n, "%s%.*s%s%s", prefix, (int)namelen, ref,
-		     has_tag || at ? "" : ":latest", at ? at : "");
-	return r < 0 || (size_t)r >= n ? -1 : 0;
-}
-
 struct digest_ref {
 	const char *digest;
 	char *ref;
@@ -81,13 +54,25 @@ static int find_ref(const char *ref, const struct rc_descriptor *d, void *arg)
 	return 1;
 }
 
-/* Find the manifest: the exact string, then its normal form, then (for
- * "name@sha256:…") the digest alone. */
+static int resolve_as(const struct rc_store *s, const char *ref, struct rc_image *img)
+{
+	struct rc_err ignore;
+
+	if (rc_store_resolve(s, ref, &img->manifest, &ignore) < 0)
+		return -1;
+	snprintf(img->ref, sizeof img->ref, "%s", ref);
+	return 0;
+}
+
+/* Find the manifest: the exact string; then its normal form (rc_ref_parse,
+ * the same rules rc-pull records references by); for "name[:tag]@digest",
+ * name@digest (rc-pull records a Docker manifest's registry digest that
+ * way, as it stores the manifest in OCI form) and the digest alone. */
 static int resolve(const struct rc_store *s, const char *image, struct rc_image *img,
 		   struct rc_err *e)
 {
-	char norm[RC_IMAGE_REF_MAX];
-	const char *at = strchr(image, '@');
+	char norm[RC_REF_STR_MAX + RC_DIGEST_LEN + 1], name[RC_REF_STR_MAX];
+	struct rc_ref ref;
 	struct rc_err ignore;
 
 	if (!strncmp(image, "sha256:", 7)) {
@@ -98,19 +83,22 @@ static int resolve(const struct rc_store *s, const char *image, struct rc_image 
 		rc_store_foreach(s, find_ref, &c, &ignore);
 		return 0;
 	}
-	if (rc_store_resolve(s, image, &img->manifest, &ignore) == 0) {
-		snprintf(img->ref, sizeof img->ref, "%s", image);
+	if (resolve_as(s, image, img) == 0)
 		return 0;
-	}
-	if (rc_image_normalise(image, norm, sizeof norm) == 0 &&
-	    rc_store_resolve(s, norm, &img->manifest, &ignore) == 0) {
-		snprintf(img->ref, sizeof img->ref, "%s", norm);
+	if (rc_ref_parse(image, &ref, e) < 0)
+		return -1;
+	rc_ref_string(&ref, norm, sizeof norm);
+	if (resolve_as(s, norm, img) == 0)
 		return 0;
-	}
-	if (at && rc_digest_valid(at + 1) &&
-	    rc_store_resolve(s, at + 1, &img->manifest, &ignore) == 0) {
-		snprintf(img->ref, sizeof img->ref, "%s", norm);
-		return 0;
+	if (ref.digest[0]) {
+		rc_ref_name(&ref, name, sizeof name);
+		snprintf(norm, sizeof norm, "%s@%s", name, ref.digest);
+		if (resolve_as(s, norm, img) == 0)
+			return 0;
+		if (rc_store_resolve(s, ref.digest, &img->manifest, &ignore) == 0) {
+			snprintf(img->ref, sizeof img->ref, "%s", norm);
+			return 0;
+		}
 	}
 	rc_errf(e, 0, "image %s is not in the store %s (pull it first)", image, s->path);
 	e->code = ENOENT;

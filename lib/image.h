@@ -40,12 +40,6 @@ int rc_image_load(const struct rc_store *s, const char *image, struct rc_image *
 		  struct rc_err *e);
 void rc_image_free(struct rc_image *img);
 
-/* The docker-style normal form of a short reference: "alpine" ->
- * "docker.io/library/alpine:latest", "user/app" -> "docker.io/user/app:latest",
- * "host:5000/a" -> "host:5000/a:latest"; a digest suffix is kept and then no
- * tag is added. Returns -1 when it does not fit in n bytes. */
-int rc_image_normalise(const char *ref, char *out, size_t n);
-
 /* The compression a layer media type implies; -1 for a media type that is
  * not a layer rc can apply (e.g. a foreign or unknown one). */
 int rc_layer_media_compression(const char *media_type);
