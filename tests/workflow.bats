@@ -67,6 +67,10 @@ in_host() { nsenter --net="/run/netns/$HOST" "$@"; }
 
 @test "the reference rc-pull prints for a Docker schema 2 image unpacks too" {
 	ref=$(rc-pull "$REGISTRY/test/docker-alpine:1")
+	# the store keeps it in OCI form, also under the registry's digest
+	jq -e --arg r "$REGISTRY/test/docker-alpine@${ref#*@}" \
+		'.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == $r)' \
+		"$RC_ROOT/images/index.json" >/dev/null
 	rc-unpack "$ref" d
 	run rc-unshare d -- /bin/cat /etc/alpine-release
 	[ "$status" -eq 0 ]
