@@ -126,6 +126,18 @@ mem() {
 		END { printf "%d %d %d\n", s, r, n }'
 }
 
+# procs_table PID...: PSS and RSS per command name, with the count
+procs_table() {
+	local p c
+	for p in "$@"; do
+		c=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+		awk -v c="$c" '/^Rss:/ { r = $2 } /^Pss:/ { s = $2 } END { if (r) print c, s, r }' \
+			"/proc/$p/smaps_rollup" 2>/dev/null || true
+	done | awk '{ n[$1]++; s[$1] += $2; r[$1] += $3 }
+		END { printf "%-24s %5s %10s %10s\n", "process", "count", "PSS KiB", "RSS KiB"
+		      for (c in n) printf "%-24s %5d %10d %10d\n", c, n[c], s[c], r[c] }'
+}
+
 # accepted INITS: TCP PassiveOpens summed over the containers' network namespaces
 accepted() {
 	local p
@@ -153,6 +165,11 @@ sample() {
 			'BEGIN { printf "%.0f", (a - b) / (t1 - t0) }')
 	fi
 	LAST_ACC=$acc LAST_T=$now
+	# which processes the runtime's memory is made of (the last sample's)
+	if [ "$phase" != idle ]; then
+		# shellcheck disable=SC2086
+		procs_table $rtp >"$OUT/procs-$rt-$phase.txt"
+	fi
 	read -r S_RT_PSS S_RT_RSS S_RT_N <<<"$m"
 	read -r S_H_PSS S_H_RSS S_H_N <<<"$h"
 	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate" >>"$OUT/samples.csv"
@@ -452,8 +469,8 @@ done
 		"$N" "$DURATION" "$WRK_CONNS" "$INTERVAL"
 	printf 'runtime memory = PSS of the runtime'"'"'s own processes (KiB; medians of the samples under load)\n\n'
 	printf '%-7s %10s %10s %12s %10s %12s %10s %11s %8s %12s\n' runtime fixed idle+N load-PSS load-RSS \
-		per-ctr httpd-PSS requests/s failed "first→last"
-	awk '{ printf "%-7s %10d %10d %12d %10d %12d %10d %11d %8d %5d→%d\n", $1, $3, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' \
+		per-ctr httpd-PSS requests/s failed "first->last"
+	awk '{ printf "%-7s %10d %10d %12d %10d %12d %10d %11d %8d %6d->%d\n", $1, $3, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' \
 		"$OUT/summary.rows"
 	echo
 	awk '{ per[$1] = $8; rps[$1] = $10; up[$1] = $14 } END {
@@ -469,7 +486,7 @@ done
 	}' "$OUT/summary.rows"
 	echo
 	echo "fixed: 0 containers running (docker: dockerd + containerd idle, image loaded); idle+N: all"
-	echo "N up, before load; per-ctr = (load-PSS - fixed) / N; first→last: runtime PSS at the first"
+	echo "N up, before load; per-ctr = (load-PSS - fixed) / N; first->last: runtime PSS at the first"
 	echo "and last sample under load (growth); failed = non-2xx + socket errors (wrk)."
 	echo "2 cores: wrk, the servers and the runtimes share them, the load generator competes."
 } | tee "$OUT/summary.txt"
