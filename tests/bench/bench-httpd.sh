@@ -63,7 +63,7 @@ esac
 for rt in $RUNTIMES; do
 	case $rt in rc | podman | docker) ;; *) echo "bench-httpd: unknown runtime $rt" >&2; exit 2 ;; esac
 done
-for tool in wrk gnuplot skopeo curl jq nft ip; do
+for tool in wrk gnuplot skopeo curl jq nft ip perl; do
 	command -v "$tool" >/dev/null || { echo "bench-httpd: $tool is missing" >&2; exit 1; }
 done
 
@@ -86,92 +86,87 @@ ip -br link | awk '{ print $1 }' | sed 's/@.*//' | sort >"$work/links.before"
 
 # ---- sampling ----
 
-# pids_of DAEMONS INITS NAMES: two lines, the runtime's pids and the httpd
-# pids. DAEMONS and everything under them, the parent of each container
-# init, and processes called one of NAMES are the runtime; each init and its
-# descendants are httpd, and never the runtime.
-pids_of() {
-	ps -e -o pid=,ppid=,comm= | awk -v daemons="$1" -v inits="$2" -v names="$3" '
-	{ ppid[$1] = $2; comm[$1] = $3; kids[$2] = kids[$2] " " $1 }
-	function mark(p, set,   n, k, i) {
-		set[p] = 1
-		n = split(kids[p], k, " ")
-		for (i = 1; i <= n; i++) mark(k[i], set)
+# snapshot DAEMONS INITS NAMES PROCS_FILE: one line
+#   RT_PSS RT_RSS RT_N HTTPD_PSS HTTPD_RSS HTTPD_N ACCEPTED
+# in one process (forks are dear on a loaded machine). The runtime is
+# DAEMONS and everything under them, the parent of each container init, and
+# processes whose name is one of NAMES; httpd is each init and everything
+# under it, and never counts as runtime. Memory is PSS and RSS in KiB from
+# /proc/PID/smaps_rollup; ACCEPTED is TCP PassiveOpens summed over the inits'
+# network namespaces. PROCS_FILE gets the runtime's memory per process name.
+snapshot() {
+	perl -e '
+	my ($daemons, $inits, $names, $out) = @ARGV;
+	my (%ppid, %comm, %kids);
+	opendir(my $d, "/proc") or die "/proc: $!";
+	for my $p (grep { /^\d+$/ } readdir $d) {
+		open(my $f, "<", "/proc/$p/stat") or next;
+		my $s = <$f>;
+		next unless $s && $s =~ /^\d+ \((.*)\) \S+ (\d+)/s;
+		($comm{$p}, $ppid{$p}) = ($1, $2);
+		push @{ $kids{$2} }, $p;
 	}
-	END {
-		n = split(inits, a, " ")
-		for (i = 1; i <= n; i++) if (a[i] in ppid) {
-			mark(a[i], httpd)
-			if (ppid[a[i]] > 1) rt[ppid[a[i]]] = 1
+	sub mark { my ($p, $set) = @_; $set->{$p} = 1; mark($_, $set) for @{ $kids{$p} || [] }; }
+	my (%httpd, %rt, %want);
+	for my $i (split " ", $inits) {
+		next unless exists $ppid{$i};
+		mark($i, \%httpd);
+		$rt{ $ppid{$i} } = 1 if $ppid{$i} > 1;
+	}
+	for my $i (split " ", $daemons) { mark($i, \%rt) if exists $ppid{$i}; }
+	$want{$_} = 1 for split " ", $names;
+	for my $p (keys %comm) { $rt{$p} = 1 if $want{ $comm{$p} }; }
+	delete $rt{$_} for keys %httpd;
+	sub mem {   # PSS RSS of one process, or () when it is gone
+		open(my $f, "<", "/proc/$_[0]/smaps_rollup") or return ();
+		my ($pss, $rss) = (0, 0);
+		while (<$f>) { $rss = $1 if /^Rss:\s+(\d+)/; $pss = $1 if /^Pss:\s+(\d+)/; }
+		return $rss ? ($pss, $rss) : ();
+	}
+	my @r = (0, 0, 0); my @h = (0, 0, 0); my %by;
+	for my $p (keys %rt) {
+		my @m = mem($p) or next;
+		$r[0] += $m[0]; $r[1] += $m[1]; $r[2]++;
+		my $b = $by{ $comm{$p} } ||= [0, 0, 0];
+		$b->[0]++; $b->[1] += $m[0]; $b->[2] += $m[1];
+	}
+	for my $p (keys %httpd) {
+		my @m = mem($p) or next;
+		$h[0] += $m[0]; $h[1] += $m[1]; $h[2]++;
+	}
+	my $acc = 0;
+	for my $i (split " ", $inits) {
+		open(my $f, "<", "/proc/$i/net/snmp") or next;
+		my @hdr;
+		while (<$f>) {
+			next unless /^Tcp:/;
+			my @v = split;
+			if (!@hdr) { @hdr = @v; next; }
+			for my $k (0 .. $#hdr) { $acc += $v[$k] if $hdr[$k] eq "PassiveOpens"; }
+			last;
 		}
-		n = split(daemons, a, " ")
-		for (i = 1; i <= n; i++) if (a[i] in ppid) mark(a[i], rt)
-		n = split(names, a, " ")
-		for (i = 1; i <= n; i++) want[a[i]] = 1
-		for (p in comm) if (comm[p] in want) rt[p] = 1
-		s = ""; for (p in rt) if (!(p in httpd)) s = s " " p
-		print s
-		s = ""; for (p in httpd) s = s " " p
-		print s
-	}'
+	}
+	if ($out ne "") {
+		open(my $f, ">", $out) or die "$out: $!";
+		printf $f "%-24s %5s %10s %10s\n", "process", "count", "PSS KiB", "RSS KiB";
+		printf $f "%-24s %5d %10d %10d\n", $_, @{ $by{$_} } for sort keys %by;
+	}
+	print join(" ", @r, @h, $acc), "\n";
+	' "$@"
 }
 
-# mem PID...: "PSS_KIB RSS_KIB NPROCS" summed over the processes still there
-mem() {
-	local p
-	for p in "$@"; do
-		# a process may end between ps and here (busybox forks per request)
-		cat "/proc/$p/smaps_rollup" 2>/dev/null && echo "Proc: 1" || true
-	done | awk '/^Rss:/ { r += $2 } /^Pss:/ { s += $2 } /^Proc:/ { n++ }
-		END { printf "%d %d %d\n", s, r, n }'
-}
-
-# procs_table PID...: PSS and RSS per command name, with the count
-procs_table() {
-	local p c
-	for p in "$@"; do
-		c=$(cat "/proc/$p/comm" 2>/dev/null) || continue
-		awk -v c="$c" '/^Rss:/ { r = $2 } /^Pss:/ { s = $2 } END { if (r) print c, s, r }' \
-			"/proc/$p/smaps_rollup" 2>/dev/null || true
-	done | awk '{ n[$1]++; s[$1] += $2; r[$1] += $3 }
-		END { printf "%-24s %5s %10s %10s\n", "process", "count", "PSS KiB", "RSS KiB"
-		      for (c in n) printf "%-24s %5d %10d %10d\n", c, n[c], s[c], r[c] }'
-}
-
-# accepted INITS: TCP PassiveOpens summed over the containers' network namespaces
-accepted() {
-	local p
-	for p in "$@"; do cat "/proc/$p/net/snmp" 2>/dev/null || true; done | awk '
-		/^Tcp:/ && !hdr { for (i = 2; i <= NF; i++) if ($i == "PassiveOpens") col = i; hdr = 1; next }
-		/^Tcp:/ { s += $col; hdr = 0 } END { print s + 0 }'
-}
-
-# sample RUNTIME PHASE T: one CSV row; sets S_RT_PSS for the caller
+# sample RUNTIME PHASE T: one CSV row; sets S_RT_PSS S_RT_RSS S_H_PSS
 sample() {
-	local rt=$1 phase=$2 t=$3 lists rtp hp m h
-	lists=$(pids_of "$DAEMONS" "$INITS" "$NAMES")
-	rtp=$(sed -n 1p <<<"$lists")
-	hp=$(sed -n 2p <<<"$lists")
-	# shellcheck disable=SC2086
-	m=$(mem $rtp)
-	# shellcheck disable=SC2086
-	h=$(mem $hp)
-	# shellcheck disable=SC2086
-	local acc now=$EPOCHREALTIME rate=""
-	# shellcheck disable=SC2086
-	acc=$(accepted $INITS)
+	local rt=$1 phase=$2 t=$3 procs="" acc now rate=""
+	# which processes the runtime's memory is made of (the last sample's)
+	[ "$phase" = idle ] || procs=$OUT/procs-$rt-$phase.txt
+	now=$EPOCHREALTIME
+	read -r S_RT_PSS S_RT_RSS S_RT_N S_H_PSS S_H_RSS S_H_N acc < <(snapshot "$DAEMONS" "$INITS" "$NAMES" "$procs")
 	if [ -n "${LAST_ACC:-}" ]; then
 		rate=$(awk -v a="$acc" -v b="$LAST_ACC" -v t1="$now" -v t0="$LAST_T" \
 			'BEGIN { printf "%.0f", (a - b) / (t1 - t0) }')
 	fi
 	LAST_ACC=$acc LAST_T=$now
-	# which processes the runtime's memory is made of (the last sample's)
-	if [ "$phase" != idle ]; then
-		# shellcheck disable=SC2086
-		procs_table $rtp >"$OUT/procs-$rt-$phase.txt"
-	fi
-	read -r S_RT_PSS S_RT_RSS S_RT_N <<<"$m"
-	read -r S_H_PSS S_H_RSS S_H_N <<<"$h"
 	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate" >>"$OUT/samples.csv"
 }
 
