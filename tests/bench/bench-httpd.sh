@@ -26,6 +26,11 @@
 #   N (20)  DURATION (60s; wrk syntax: 60s, 10m, 2h)  RUNTIMES ("rc podman docker")
 #   INTERVAL (5, seconds between samples)  WRK_CONNS (2, connections per container)
 #   PORT_BASE (20000: rc uses PORT_BASE+1.., podman +1000, docker +2000)
+#   RC_BRIDGE (rcb0), RC_SUBNET (10.86.0.0/16): rc's bridge for the suite. Not
+#     the default rc0: rc-net-down run from another RC_ROOT on this host drops
+#     the rules of a bridge it thinks it is the last user of (its leases are
+#     per RC_ROOT), which cut the suite's published ports once; an own bridge
+#     keeps the measurement apart from whatever else runs rc here.
 #
 # Everything it starts is stopped and removed on exit and on Ctrl-C: the
 # containers, dockerd (started here with its own data root, exec root, socket
@@ -45,6 +50,8 @@ RUNTIMES=${RUNTIMES:-rc podman docker}
 INTERVAL=${INTERVAL:-5}
 WRK_CONNS=${WRK_CONNS:-2}
 PORT_BASE=${PORT_BASE:-20000}
+RC_BRIDGE=${RC_BRIDGE:-rcb0}
+RC_SUBNET=${RC_SUBNET:-10.86.0.0/16}
 OUT=${OUT:-$BUILD/bench/httpd}
 DOCKER=/usr/bin/docker   # Debian's client; /usr/local/bin/docker has no daemon
 HTTPD_CMD=(/usr/local/bin/busybox httpd -f -p 80 -h /var/www)
@@ -202,7 +209,8 @@ rc_up() {
 			"$src/tests/helpers/mkbundle" "$RC_ROOT/containers/$name" >/dev/null
 		fi
 		rc_names+=("$name")
-		rc-net-up -p "127.0.0.1:$((PORT_BASE + i)):80" "$name" >/dev/null
+		rc-net-up --bridge "$RC_BRIDGE" --subnet "$RC_SUBNET" \
+			-p "127.0.0.1:$((PORT_BASE + i)):80" "$name" >/dev/null
 		rc-unshare -d "$name" -- "${HTTPD_CMD[@]}" >/dev/null
 	done
 	INITS=$(for n in "${rc_names[@]}"; do cat "$RC_ROOT/containers/$n/pid"; done | tr '\n' ' ')
