@@ -1,0 +1,528 @@
+#!/usr/bin/env bash
+# bench-httpd: the httpd suite. For each runtime in RUNTIMES, one after the
+# other in this one run, start N busybox httpd containers from the same image
+# (the `httpd` test image: the Alpine fixture plus Debian's static busybox),
+# each with a published port on 127.0.0.1, drive all of them at once with wrk
+# from the host for DURATION, and sample every INTERVAL seconds:
+#   - PSS and RSS (/proc/PID/smaps_rollup) of the runtime's own processes:
+#       rc      the monitor of each container (the parent of containers/NAME/pid)
+#       podman  conmon per container, and any podman / aardvark-dns process
+#       docker  dockerd and everything under it (containerd, docker-proxy per
+#               published port), and containerd-shim-runc-v2 per container
+#     found generically as: the runtime's daemon tree, plus the parent of each
+#     container's init, minus the httpd processes themselves
+#   - PSS and RSS of the httpd processes (each container's init and children)
+#   - TCP connections accepted per second inside the containers' network
+#     namespaces (busybox httpd serves one request per connection, so this is
+#     the request rate as the servers see it)
+# The fixed overhead is what the runtime holds with 0 containers (docker:
+# dockerd + containerd idle with the image loaded; rc and podman have no
+# daemon). The overhead per container is (median total under load - fixed)/N.
+# Requests/s and failed requests (non-2xx + socket errors) come from wrk.
+#
+# Outputs in $BUILD/bench/httpd: samples.csv, wrk.csv, summary.txt, httpd.png
+# (gnuplot), and the logs of the run.
+#
+#   N (20)  DURATION (60s; wrk syntax: 60s, 10m, 2h)  RUNTIMES ("rc podman docker")
+#   INTERVAL (5, seconds between samples)  WRK_CONNS (2, connections per container)
+#   PORT_BASE (20000: rc uses PORT_BASE+1.., podman +1000, docker +2000)
+#   RC_BRIDGE (rcb0), RC_SUBNET (10.86.0.0/16): rc's bridge for the suite. Not
+#     the default rc0: rc-net-down run from another RC_ROOT on this host drops
+#     the rules of a bridge it thinks it is the last user of (its leases are
+#     per RC_ROOT), which cut the suite's published ports once; an own bridge
+#     keeps the measurement apart from whatever else runs rc here.
+#
+# Everything it starts is stopped and removed on exit and on Ctrl-C: the
+# containers, dockerd (started here with its own data root, exec root, socket
+# and pidfile, so a docker already on the machine is not touched), podman's
+# state (its own --root/--runroot), rc's links and nftables table (through
+# rc-net-down), docker0 and docker's iptables chains when they were not there
+# before. The machine's nftables ruleset is never flushed.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+src=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-$src/build}
+export PATH="$BUILD/bin:$PATH"
+
+N=${N:-20}
+DURATION=${DURATION:-60s}
+RUNTIMES=${RUNTIMES:-rc podman docker}
+INTERVAL=${INTERVAL:-5}
+WRK_CONNS=${WRK_CONNS:-2}
+PORT_BASE=${PORT_BASE:-20000}
+RC_BRIDGE=${RC_BRIDGE:-rcb0}
+RC_SUBNET=${RC_SUBNET:-10.86.0.0/16}
+OUT=${OUT:-$BUILD/bench/httpd}
+DOCKER=/usr/bin/docker   # Debian's client; /usr/local/bin/docker has no daemon
+HTTPD_CMD=(/usr/local/bin/busybox httpd -f -p 80 -h /var/www)
+
+# The peers and the plot are not needed by `make check`: installed here only.
+RC_EXTRA_PKGS="podman docker.io gnuplot-nox wrk" "$src/tests/helpers/install-deps"
+
+case $DURATION in
+*h) secs=$((${DURATION%h} * 3600)) ;;
+*m) secs=$((${DURATION%m} * 60)) ;;
+*s) secs=${DURATION%s} ;;
+*) secs=$DURATION DURATION=${DURATION}s ;;
+esac
+[[ $N =~ ^[0-9]+$ && $N -ge 1 && $secs =~ ^[0-9]+$ && $secs -ge 1 ]] ||
+	{ echo "bench-httpd: N and DURATION must be positive (N=$N DURATION=$DURATION)" >&2; exit 2; }
+for rt in $RUNTIMES; do
+	case $rt in rc | podman | docker) ;; *) echo "bench-httpd: unknown runtime $rt" >&2; exit 2 ;; esac
+done
+for tool in wrk gnuplot skopeo curl jq nft ip perl; do
+	command -v "$tool" >/dev/null || { echo "bench-httpd: $tool is missing" >&2; exit 1; }
+done
+
+make -s -C "$src" BUILD="$BUILD" all >/dev/null
+"$src/tests/helpers/build-images" "$BUILD/test-images"
+layout=$BUILD/test-images/oci
+
+mkdir -p "$OUT"
+work=$(mktemp -d /tmp/rcb.XXXXXX)   # short: docker's sockets live under it
+tag=rcb$$                           # container names: cgroups are named after them
+log() { printf '%s bench-httpd: %s\n' "$(date +%T)" "$*" >&2; }
+
+# ---- what the machine looked like before, to leave it that way ----
+had_br_netfilter=0
+[ -d /sys/module/br_netfilter ] && had_br_netfilter=1
+nft list tables >"$work/tables.before" 2>/dev/null || true
+iptables-save >"$work/iptables.before" 2>/dev/null || true
+fwd_policy=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3 }')
+ip -br link | awk '{ print $1 }' | sed 's/@.*//' | sort >"$work/links.before"
+
+# ---- sampling ----
+
+# snapshot DAEMONS INITS NAMES PROCS_FILE: one line
+#   RT_PSS RT_RSS RT_N HTTPD_PSS HTTPD_RSS HTTPD_N ACCEPTED
+# in one process (forks are dear on a loaded machine). The runtime is
+# DAEMONS and everything under them, the parent of each container init, and
+# processes whose name is one of NAMES; httpd is each init and everything
+# under it, and never counts as runtime. Memory is PSS and RSS in KiB from
+# /proc/PID/smaps_rollup; ACCEPTED is TCP PassiveOpens summed over the inits'
+# network namespaces. PROCS_FILE gets the runtime's memory per process name.
+snapshot() {
+	perl -e '
+	my ($daemons, $inits, $names, $out) = @ARGV;
+	my (%ppid, %comm, %kids);
+	opendir(my $d, "/proc") or die "/proc: $!";
+	for my $p (grep { /^\d+$/ } readdir $d) {
+		open(my $f, "<", "/proc/$p/stat") or next;
+		my $s = <$f>;
+		next unless $s && $s =~ /^\d+ \((.*)\) \S+ (\d+)/s;
+		($comm{$p}, $ppid{$p}) = ($1, $2);
+		push @{ $kids{$2} }, $p;
+	}
+	sub mark { my ($p, $set) = @_; $set->{$p} = 1; mark($_, $set) for @{ $kids{$p} || [] }; }
+	my (%httpd, %rt, %want);
+	for my $i (split " ", $inits) {
+		next unless exists $ppid{$i};
+		mark($i, \%httpd);
+		$rt{ $ppid{$i} } = 1 if $ppid{$i} > 1;
+	}
+	for my $i (split " ", $daemons) { mark($i, \%rt) if exists $ppid{$i}; }
+	$want{$_} = 1 for split " ", $names;
+	for my $p (keys %comm) { $rt{$p} = 1 if $want{ $comm{$p} }; }
+	delete $rt{$_} for keys %httpd;
+	sub mem {   # PSS RSS of one process, or () when it is gone
+		open(my $f, "<", "/proc/$_[0]/smaps_rollup") or return ();
+		my ($pss, $rss) = (0, 0);
+		while (<$f>) { $rss = $1 if /^Rss:\s+(\d+)/; $pss = $1 if /^Pss:\s+(\d+)/; }
+		return $rss ? ($pss, $rss) : ();
+	}
+	my @r = (0, 0, 0); my @h = (0, 0, 0); my %by;
+	for my $p (keys %rt) {
+		my @m = mem($p) or next;
+		$r[0] += $m[0]; $r[1] += $m[1]; $r[2]++;
+		my $b = $by{ $comm{$p} } ||= [0, 0, 0];
+		$b->[0]++; $b->[1] += $m[0]; $b->[2] += $m[1];
+	}
+	for my $p (keys %httpd) {
+		my @m = mem($p) or next;
+		$h[0] += $m[0]; $h[1] += $m[1]; $h[2]++;
+	}
+	my $acc = 0;
+	for my $i (split " ", $inits) {
+		open(my $f, "<", "/proc/$i/net/snmp") or next;
+		my @hdr;
+		while (<$f>) {
+			next unless /^Tcp:/;
+			my @v = split;
+			if (!@hdr) { @hdr = @v; next; }
+			for my $k (0 .. $#hdr) { $acc += $v[$k] if $hdr[$k] eq "PassiveOpens"; }
+			last;
+		}
+	}
+	if ($out ne "") {
+		open(my $f, ">", $out) or die "$out: $!";
+		printf $f "%-24s %5s %10s %10s\n", "process", "count", "PSS KiB", "RSS KiB";
+		printf $f "%-24s %5d %10d %10d\n", $_, @{ $by{$_} } for sort keys %by;
+	}
+	print join(" ", @r, @h, $acc), "\n";
+	' "$@"
+}
+
+# sample RUNTIME PHASE T: one CSV row; sets S_RT_PSS S_RT_RSS S_H_PSS
+sample() {
+	local rt=$1 phase=$2 t=$3 procs="" acc now rate=""
+	# which processes the runtime's memory is made of (the last sample's)
+	[ "$phase" = idle ] || procs=$OUT/procs-$rt-$phase.txt
+	now=$EPOCHREALTIME
+	read -r S_RT_PSS S_RT_RSS S_RT_N S_H_PSS S_H_RSS S_H_N acc < <(snapshot "$DAEMONS" "$INITS" "$NAMES" "$procs")
+	if [ -n "${LAST_ACC:-}" ]; then
+		rate=$(awk -v a="$acc" -v b="$LAST_ACC" -v t1="$now" -v t0="$LAST_T" \
+			'BEGIN { printf "%.0f", (a - b) / (t1 - t0) }')
+	fi
+	LAST_ACC=$acc LAST_T=$now
+	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate" >>"$OUT/samples.csv"
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
+
+wait_port() {
+	local i
+	for i in $(seq 200); do
+		curl -fs -o /dev/null --max-time 1 "http://127.0.0.1:$1/" && return 0
+		sleep 0.1
+	done
+	echo "bench-httpd: nothing answers on 127.0.0.1:$1" >&2
+	return 1
+}
+
+# ---- rc ----
+rc_root=$work/rc
+rc_names=()
+rc_up() {
+	export RC_ROOT=$rc_root
+	mkdir -p "$RC_ROOT"
+	local have_unpack=0 i name
+	if command -v rc-unpack >/dev/null; then
+		have_unpack=1
+		skopeo copy -q "oci:$layout:httpd" "oci:$RC_ROOT/images:docker.io/rc-bench/httpd:latest"
+	fi
+	for i in $(seq "$N"); do
+		name=$tag-$i
+		if [ $have_unpack = 1 ]; then
+			rc-unpack rc-bench/httpd "$name" >/dev/null
+		else
+			# rc-unpack not merged yet: the same bundle, made by the test helper
+			"$src/tests/helpers/mkbundle" "$RC_ROOT/containers/$name" >/dev/null
+		fi
+		rc_names+=("$name")
+		rc-net-up --bridge "$RC_BRIDGE" --subnet "$RC_SUBNET" \
+			-p "127.0.0.1:$((PORT_BASE + i)):80" "$name" >/dev/null
+		rc-unshare -d "$name" -- "${HTTPD_CMD[@]}" >/dev/null
+	done
+	INITS=$(for n in "${rc_names[@]}"; do cat "$RC_ROOT/containers/$n/pid"; done | tr '\n' ' ')
+	DAEMONS="" NAMES=""
+}
+rc_down() {
+	local n p
+	[ ${#rc_names[@]} -gt 0 ] || return 0
+	for n in "${rc_names[@]}"; do
+		p=$(cat "$rc_root/containers/$n/pid" 2>/dev/null) || continue
+		# busybox httpd is pid 1 of its namespace: SIGTERM is ignored there
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	for n in "${rc_names[@]}"; do
+		p=$(cat "$rc_root/containers/$n/pid" 2>/dev/null) || true
+		while [ -n "$p" ] && [ -d "/proc/$p" ]; do sleep 0.05; done
+		RC_ROOT=$rc_root rc-net-down "$n" || true
+	done
+	rc_names=()
+}
+
+# ---- podman ----
+pod_dir=$work/podman
+PODMAN=(podman --root "$pod_dir/root" --runroot "$pod_dir/run" --cgroup-manager=cgroupfs
+	--events-backend=file --tmpdir "$pod_dir/tmp")
+pod_used=0
+podman_up() {
+	local i
+	pod_used=1
+	mkdir -p "$pod_dir/tmp"
+	skopeo copy -q "oci:$layout:httpd" \
+		"containers-storage:[overlay@$pod_dir/root+$pod_dir/run]localhost/rc-bench/httpd:latest"
+	for i in $(seq "$N"); do
+		"${PODMAN[@]}" run -d --name "$tag-$i" --network=bridge --log-driver=k8s-file \
+			--ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
+			-p "127.0.0.1:$((PORT_BASE + 1000 + i)):80" \
+			localhost/rc-bench/httpd:latest "${HTTPD_CMD[@]}" >/dev/null
+	done
+	INITS=$("${PODMAN[@]}" ps -q | xargs "${PODMAN[@]}" inspect -f '{{.State.Pid}}' | tr '\n' ' ')
+	DAEMONS="" NAMES="podman aardvark-dns"
+}
+podman_down() {
+	[ $pod_used = 1 ] || return 0
+	"${PODMAN[@]}" rm -f -t 0 -a >/dev/null 2>&1 || true
+	# podman's CNI bridge and portmap chains stay after the last container
+	undo_chains 'CNI-' 'cni-podman0'
+	pod_used=0
+}
+
+# ---- docker ----
+dk_dir=$work/docker
+DK=("$DOCKER" -H "unix://$dk_dir/docker.sock")
+dk_pid=""
+docker_start() {
+	mkdir -p "$dk_dir"
+	dockerd --storage-driver=overlay2 --data-root "$dk_dir/data" --exec-root "$dk_dir/exec" \
+		--pidfile "$dk_dir/dockerd.pid" -H "unix://$dk_dir/docker.sock" \
+		>"$OUT/dockerd.log" 2>&1 &
+	dk_pid=$!
+	local i
+	for i in $(seq 300); do
+		"${DK[@]}" version >/dev/null 2>&1 && break
+		kill -0 "$dk_pid" 2>/dev/null || { echo "bench-httpd: dockerd died, see $OUT/dockerd.log" >&2; return 1; }
+		sleep 0.1
+	done
+	skopeo copy -q --dest-daemon-host "unix://$dk_dir/docker.sock" \
+		"oci:$layout:httpd" docker-daemon:rc-bench/httpd:latest
+}
+docker_up() {
+	local i
+	for i in $(seq "$N"); do
+		"${DK[@]}" run -d --name "$tag-$i" -p "127.0.0.1:$((PORT_BASE + 2000 + i)):80" \
+			rc-bench/httpd:latest "${HTTPD_CMD[@]}" >/dev/null
+	done
+	INITS=$("${DK[@]}" ps -q | xargs "${DK[@]}" inspect -f '{{.State.Pid}}' | tr '\n' ' ')
+	DAEMONS=$dk_pid NAMES=""
+}
+docker_down() {
+	[ -n "$dk_pid" ] || return 0
+	local ids
+	ids=$("${DK[@]}" ps -aq 2>/dev/null) || true
+	# shellcheck disable=SC2086
+	if [ -n "$ids" ]; then "${DK[@]}" rm -f $ids >/dev/null 2>&1 || true; fi
+	kill -TERM "$dk_pid" 2>/dev/null
+	local i
+	for i in $(seq 200); do kill -0 "$dk_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$dk_pid" 2>/dev/null || true
+	wait "$dk_pid" 2>/dev/null || true
+	dk_pid=""
+	docker_undo_host
+}
+# What dockerd leaves behind on the host when it stops: docker0, its
+# iptables chains and rules, the FORWARD policy, br_netfilter. Undone only
+# when it was not there before this run.
+docker_undo_host() {
+	undo_chains 'DOCKER' 'docker0'
+	if [ -n "$fwd_policy" ]; then iptables -P FORWARD "$fwd_policy" || true; fi
+	if [ $had_br_netfilter = 0 ] && [ -d /sys/module/br_netfilter ]; then
+		modprobe -r br_netfilter 2>/dev/null || rmmod br_netfilter 2>/dev/null || true
+	fi
+	return 0
+}
+
+# undo_chains PREFIX IFNAME: the iptables chains PREFIX* in filter and nat,
+# and the rules that jump to them or name IFNAME, that a peer made and left
+# behind; only when there were none before this run.
+undo_chains() {
+	local t rule chain
+	grep -qE "$1|$2" "$work/iptables.before" && return 0
+	for t in filter nat; do
+		iptables -t "$t" -S 2>/dev/null | grep -E "^-A .*($1|$2)" | sed 's/^-A/-D/' |
+			while read -r rule; do eval "iptables -t $t $rule" || true; done
+		iptables -t "$t" -S 2>/dev/null | awk -v p="^$1" '$1 == "-N" && $2 ~ p { print $2 }' |
+			while read -r chain; do iptables -t "$t" -F "$chain"; done
+		iptables -t "$t" -S 2>/dev/null | awk -v p="^$1" '$1 == "-N" && $2 ~ p { print $2 }' |
+			while read -r chain; do iptables -t "$t" -X "$chain" || true; done
+	done
+	if ! grep -qx "$2" "$work/links.before" && ip link show "$2" >/dev/null 2>&1; then
+		ip link del "$2"
+	fi
+	return 0
+}
+
+# Tables that the peers' iptables-nft made, that did not exist before and
+# hold no rule any more, are removed (never a table that has rules).
+drop_empty_new_tables() {
+	local fam name
+	nft list tables 2>/dev/null | while read -r _ fam name; do
+		grep -qx "table $fam $name" "$work/tables.before" && continue
+		[ "$fam $name" = "ip rc" ] && continue
+		if [ "$(nft -j list table "$fam" "$name" | jq '[.nftables[] | select(.rule)] | length')" = 0 ]; then
+			nft delete table "$fam" "$name"
+		fi
+	done
+}
+
+wrk_pids=()
+stop_wrk() {
+	local p
+	for p in "${wrk_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${wrk_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	wrk_pids=()
+}
+
+cleanup() {
+	trap - EXIT INT TERM
+	set +e
+	stop_wrk
+	rc_down
+	podman_down
+	docker_down
+	drop_empty_new_tables
+	# the peers' overlay mounts, should any be left, are not crossed
+	findmnt -rn -o TARGET | grep "^$work/" | sort -r | xargs -r umount -l
+	ip -br link | awk '{ print $1 }' | sed 's/@.*//' | sort >"$work/links.after"
+	diff "$work/links.before" "$work/links.after" >/dev/null ||
+		echo "bench-httpd: links differ from before the run: $(diff "$work/links.before" "$work/links.after" | grep '^[<>]' | tr '\n' ' ')" >&2
+	rm -rf --one-file-system "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- one runtime ----
+echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s" >"$OUT/samples.csv"
+echo "runtime,n,duration_s,requests,requests_per_s,non2xx,sock_connect,sock_read,sock_write,sock_timeout" >"$OUT/wrk.csv"
+: >"$OUT/summary.rows"
+
+run_one() {
+	local rt=$1 base i t fixed=0 idle t_start rps errs
+	DAEMONS="" INITS="" NAMES=""
+	case $rt in rc) base=$PORT_BASE ;; podman) base=$((PORT_BASE + 1000)) ;; docker) base=$((PORT_BASE + 2000)) ;; esac
+
+	# fixed: what the runtime holds with no container running
+	if [ "$rt" = docker ]; then
+		log "docker: starting dockerd (its own containerd) and loading the image"
+		docker_start
+		DAEMONS=$dk_pid
+		sleep 3
+		: >"$work/fixed"
+		for i in 1 2 3; do
+			LAST_ACC=""
+			sample docker fixed 0
+			echo "$S_RT_PSS $S_RT_RSS" >>"$work/fixed"
+			sleep 1
+		done
+		fixed=$(awk '{ print $1 }' "$work/fixed" | median)
+		fixed_rss=$(awk '{ print $2 }' "$work/fixed" | median)
+	else
+		fixed=0 fixed_rss=0
+	fi
+
+	log "$rt: starting $N httpd containers"
+	t=$EPOCHREALTIME
+	"${rt}_up"
+	for i in $(seq "$N"); do wait_port $((base + i)); done
+	local t_up
+	t_up=$(awk -v a="$t" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
+	log "$rt: $N containers answer after ${t_up}s; inits: $INITS"
+	sleep 2
+	LAST_ACC=""
+	sample "$rt" idle 0
+	idle=$S_RT_PSS
+
+	log "$rt: wrk for $DURATION, $WRK_CONNS connections per container"
+	mkdir -p "$work/wrk-$rt"
+	for i in $(seq "$N"); do
+		wrk -t 1 -c "$WRK_CONNS" -d "$DURATION" "http://127.0.0.1:$((base + i))/" \
+			>"$work/wrk-$rt/$i.out" 2>&1 &
+		wrk_pids+=($!)
+	done
+	t_start=$EPOCHREALTIME
+	LAST_ACC=""
+	: >"$work/load-$rt"
+	while :; do
+		sleep "$INTERVAL"
+		t=$(awk -v a="$t_start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+		local alive=0 p
+		for p in "${wrk_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ $alive = 1 ] || break
+		sample "$rt" load "$t"
+		echo "$S_RT_PSS $S_RT_RSS $S_H_PSS" >>"$work/load-$rt"
+	done
+	for p in "${wrk_pids[@]}"; do wait "$p" || true; done
+	wrk_pids=()
+	cat "$work"/wrk-"$rt"/*.out >"$OUT/wrk-$rt.log"
+
+	# wrk: "N requests in Xs", "Requests/sec", "Non-2xx or 3xx responses", "Socket errors: ..."
+	awk -v rt="$rt" -v n="$N" -v d="$secs" '
+		/requests in/ { req += $1 }
+		/^Requests\/sec/ { rps += $2 }
+		/Non-2xx/ { non += $NF }
+		/Socket errors/ { gsub(",", ""); c += $4; r += $6; w += $8; to += $10 }
+		END { printf "%s,%d,%d,%d,%.0f,%d,%d,%d,%d,%d\n", rt, n, d, req, rps, non, c, r, w, to }' \
+		"$work"/wrk-"$rt"/*.out >>"$OUT/wrk.csv"
+	IFS=, read -r _ _ _ _ rps non sc sr sw st < <(tail -1 "$OUT/wrk.csv")
+	errs=$((non + sc + sr + sw + st))
+
+	local load load_rss load_h perc
+	load=$(awk '{ print $1 }' "$work/load-$rt" | median)
+	load_rss=$(awk '{ print $2 }' "$work/load-$rt" | median)
+	load_h=$(awk '{ print $3 }' "$work/load-$rt" | median)
+	perc=$(awk -v l="$load" -v f="$fixed" -v n="$N" 'BEGIN { printf "%.0f", (l - f) / n }')
+	local first last
+	first=$(head -1 "$work/load-$rt" | awk '{ print $1 }')
+	last=$(tail -1 "$work/load-$rt" | awk '{ print $1 }')
+	echo "$rt $N $fixed $fixed_rss $idle $load $load_rss $perc $load_h $rps $errs $first $last $t_up" >>"$OUT/summary.rows"
+
+	log "$rt: stopping"
+	"${rt}_down"
+}
+
+for rt in $RUNTIMES; do
+	run_one "$rt"
+done
+
+# ---- the table ----
+{
+	printf 'httpd suite: N=%d busybox httpd containers per runtime, wrk %s, %d connections each, samples every %ss\n' \
+		"$N" "$DURATION" "$WRK_CONNS" "$INTERVAL"
+	printf 'runtime memory = PSS of the runtime'"'"'s own processes (KiB; medians of the samples under load)\n\n'
+	printf '%-7s %10s %10s %12s %10s %12s %10s %11s %8s %12s\n' runtime fixed idle+N load-PSS load-RSS \
+		per-ctr httpd-PSS requests/s failed "first->last"
+	awk '{ printf "%-7s %10d %10d %12d %10d %12d %10d %11d %8d %6d->%d\n", $1, $3, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' \
+		"$OUT/summary.rows"
+	echo
+	awk '{ per[$1] = $8; rps[$1] = $10; up[$1] = $14 } END {
+		if ("rc" in per && per["rc"] > 0) {
+			if ("podman" in per) printf "podman/rc overhead per container: %.1fx (aim >= 10)\n", per["podman"] / per["rc"]
+			if ("docker" in per) printf "docker/rc overhead per container: %.1fx (aim >= 50)\n", per["docker"] / per["rc"]
+		}
+		if ("rc" in rps && "docker" in rps && rps["docker"] > 0)
+			printf "rc/docker requests/s: %.2f (aim >= 1)\n", rps["rc"] / rps["docker"]
+		if ("rc" in rps && "podman" in rps && rps["podman"] > 0)
+			printf "rc/podman requests/s: %.2f\n", rps["rc"] / rps["podman"]
+		for (r in up) printf "%s: %d containers up and answering in %.2f s\n", r, '"$N"', up[r]
+	}' "$OUT/summary.rows"
+	echo
+	echo "fixed: 0 containers running (docker: dockerd + containerd idle, image loaded); idle+N: all"
+	echo "N up, before load; per-ctr = (load-PSS - fixed) / N; first->last: runtime PSS at the first"
+	echo "and last sample under load (growth); failed = non-2xx + socket errors (wrk)."
+	echo "2 cores: wrk, the servers and the runtimes share them, the load generator competes."
+} | tee "$OUT/summary.txt"
+
+# ---- the plot ----
+gp="$OUT/plot.gp"
+{
+	echo "set terminal pngcairo size 1200,900 noenhanced"
+	echo "set output '$OUT/httpd.png'"
+	echo "set datafile separator ','"
+	echo "set multiplot layout 2,1 title 'httpd suite: $N containers per runtime, wrk $DURATION'"
+	echo "set grid; set key outside right; set xrange [0:*]"
+	echo "set logscale y"
+	echo "set xlabel 'seconds under load'; set ylabel 'runtime PSS (MiB, log)'"
+	printf "plot "
+	sep=""
+	for rt in $RUNTIMES; do
+		printf "%s'%s' using ((strcol(1) eq '%s' && strcol(3) eq 'load') ? \$4 : 1/0):(\$5/1024) with linespoints title '%s runtime'" \
+			"$sep" "$OUT/samples.csv" "$rt" "$rt"
+		sep=", "
+	done
+	echo
+	echo "unset logscale y"
+	echo "set ylabel 'requests/s (accepted connections)'"
+	printf "plot "
+	sep=""
+	for rt in $RUNTIMES; do
+		printf "%s'%s' using ((strcol(1) eq '%s' && strcol(3) eq 'load') ? \$4 : 1/0):11 with linespoints title '%s'" \
+			"$sep" "$OUT/samples.csv" "$rt" "$rt"
+		sep=", "
+	done
+	echo
+	echo "unset multiplot"
+} >"$gp"
+gnuplot "$gp"
+echo "csv: $OUT/samples.csv $OUT/wrk.csv  plot: $OUT/httpd.png  table: $OUT/summary.txt"
