@@ -270,3 +270,36 @@ int rc_link_del_many(struct rc_nl *nl, const char *const *names, size_t n, struc
 			       n > 1 ? names[1] : "");
 	return 0;
 }
+
+struct port_count {
+	int master;
+	unsigned int count;
+};
+
+static int port_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct port_count *pc = data;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+		if (mnl_attr_get_type(a) == IFLA_MASTER &&
+		    (int)mnl_attr_get_u32(a) == pc->master)
+			pc->count++;
+	return MNL_CB_OK;
+}
+
+int rc_link_count_ports(struct rc_nl *nl, int master, unsigned int *ret_count,
+			struct rc_err *e)
+{
+	struct nlmsghdr *nlh = rc_nl_msg(nl, RTM_GETLINK, NLM_F_DUMP);
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	struct port_count pc = { master, 0 };
+	int r;
+
+	ifm->ifi_family = AF_UNSPEC;
+	r = rc_nl_talk(nl, nlh, port_cb, &pc);
+	if (r < 0)
+		return rc_errf(e, -r, "listing the ports of link %d", master);
+	*ret_count = pc.count;
+	return 0;
+}

@@ -44,4 +44,9 @@ int rc_link_del(struct rc_nl *nl, const char *name, bool missing_ok, struct rc_e
  * group is deleted. */
 int rc_link_del_many(struct rc_nl *nl, const char *const *names, size_t n, struct rc_err *e);
 
+/* How many links have the link at index master as their master (the ports
+ * of a bridge), whoever made them. */
+int rc_link_count_ports(struct rc_nl *nl, int master, unsigned int *ret_count,
+			struct rc_err *e);
+
 #endif

@@ -513,6 +513,22 @@ int rc_net_up(const struct rc_net_opts *o, struct in_addr *ret_ip, struct rc_err
 
 /* ---- rc_net_down ---- */
 
+/* Leases are per state root, but a bridge and rc's table belong to the
+ * host: another RC_ROOT's containers (or anyone's links) may be on the same
+ * bridge. Only a bridge whose one remaining port is this container's veth
+ * is ours to take down with its rules. */
+static bool bridge_alone(struct rc_nl *nl, const char *bridge)
+{
+	unsigned int ports = 0;
+	int index;
+
+	if (rc_link_get(nl, bridge, &index, NULL, NULL) < 0)
+		return true;
+	if (rc_link_count_ports(nl, index, &ports, NULL) < 0)
+		return false;
+	return ports <= 1;
+}
+
 static int do_down(int cdirfd, const char *root, const char *name, bool keep_bridge,
 		   struct netenv *v, struct rc_err *e)
 {
@@ -537,6 +553,8 @@ static int do_down(int cdirfd, const char *root, const char *name, bool keep_bri
 	left = rc_ipam_count(st.leasefd);
 	last = left >= 0 && left <= 1 && !keep_bridge;
 	owned = faccessat(st.brfd, "owned", F_OK, 0) == 0;
+	if (last && !bridge_alone(&nl, v->bridge))
+		last = false;
 	if (last && owned) {
 		/* The veth (the container's eth0 with it) and the bridge, at once. */
 		const char *links[] = { v->host_if, v->bridge };

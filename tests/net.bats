@@ -186,6 +186,20 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 	[ "$output" = "page of web" ]
 }
 
+@test "rc-net-down from another state root on the same bridge leaves this one's rules" {
+	mkctr web
+	net_up -p 8080:80 web
+	serve web
+	other=$BATS_TEST_TMPDIR/other-root
+	mkdir -p "$other/containers/b"
+	in_host env RC_ROOT="$other" rc-net-up --ip 10.89.0.200 b
+	in_host env RC_ROOT="$other" rc-net-down b
+	url=http://127.0.0.1:8080/
+	run -0 get in_host
+	[ "$output" = "page of web" ]
+	in_host nft list table ip rc | grep -q masquerade
+}
+
 @test "a published port answers from upstream at the host's address" {
 	add_upstream
 	mkctr web
