@@ -187,7 +187,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_sp
 			    .user = o->user, .tty = o->tty, .interactive = o->interactive };
 	struct child_args a = { .c = { .r = &r, .go_rd = -1, .err_wr = -1, .null_fd = -1,
 				       .tty_sock = -1 }, .go_rd = -1, .sock = -1, .tty = o->tty };
-	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, sock = -1;
+	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, sock = -1, own_pidns = -1;
 	struct rc_tty t = { -1, false, { 0 } };
 	struct rc_ctr_status st;
 	struct rc_child_report rep;
@@ -231,7 +231,13 @@ static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_sp
 		goto out;
 	}
 	err_rd = p[0], a.c.err_wr = p[1];
-	/* Our children are born in the container's pid namespace; we are not. */
+	/* Our child is born in the container's pid namespace; we are not, and
+	 * our later children (a sanitizer's helper threads) are not either. */
+	own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	if (own_pidns < 0) {
+		rc_errf(e, errno, "opening our pid namespace");
+		goto out;
+	}
 	if (ns[0] >= 0 && setns(ns[0], CLONE_NEWPID) < 0) {
 		rc_errf(e, errno, "joining the container's pid namespace");
 		goto out;
@@ -251,6 +257,8 @@ static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_sp
 	}
 	if (pid == 0)
 		child(&a);
+	if (ns[0] >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
+		rc_warn("rc-exec", "returning to our pid namespace: %s", strerror(errno));
 	close(a.go_rd), a.go_rd = -1;
 	close(a.c.err_wr), a.c.err_wr = -1;
 	if (a.sock >= 0)

@@ -1,7 +1,7 @@
 /* exec.h - a new process in a running container (rc-exec).
  *
  * rc-exec makes itself non-dumpable, joins the container's pid namespace
- * (for its children) and forks; the parent moves the child into the
+ * for its next child only and forks; it moves the child into the
  * container's cgroup, and the child joins the mount, UTS, IPC, network and
  * cgroup namespaces (so its root and working directory are the
  * container's), then applies the container's user, environment,

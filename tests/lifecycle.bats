@@ -202,6 +202,18 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'first\nsecond\nthird')" ]
 }
 
+@test "rc-logs -f follows the log across rotations" {
+	mk a sh -c 'while [ ! -e /go ]; do sleep 0.05; done; i=0; while [ $i -lt 30 ]; do echo "line $i, long enough to rotate soon"; i=$((i+1)); sleep 0.1; done'
+	rc-unshare -d --log-max-size 200 --log-max-files 2 "$P-a" >/dev/null
+	rc-logs -f "$P-a" >"$BATS_TEST_TMPDIR/out" 3>&- &
+	follower=$!
+	sleep 0.2
+	touch "$RC_ROOT/containers/$P-a/rootfs/go"
+	wait "$follower"
+	[ -f "$RC_ROOT/containers/$P-a/log.1" ]
+	[ "$(awk '{ print $2 }' "$BATS_TEST_TMPDIR/out" | tr -d , | tr '\n' ' ')" = "$(seq -s ' ' 0 29) " ]
+}
+
 @test "the log is rotated at its size cap and rc-logs reads across the files" {
 	mk a sh -c 'i=0; while [ $i -lt 400 ]; do echo "line $i of the rotation test"; i=$((i+1)); done'
 	rc-unshare -d --log-max-size 2k --log-max-files 3 "$P-a" >/dev/null
