@@ -78,10 +78,11 @@ static void say(struct rc_log *log, const char *fmt, ...)
 	rc_log_write(log, buf, (size_t)n);
 }
 
-/* Copy what the pipe holds into the log. */
+/* Copy what the pipe holds into the log (a page at a time: the monitor's
+ * stack is part of its cost per container). */
 static void drain(int rd, struct rc_log *log)
 {
-	char buf[8192];
+	char buf[4096];
 	ssize_t n;
 
 	while ((n = read(rd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
