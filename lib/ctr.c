@@ -141,11 +141,12 @@ void rc_ctr_status(int dirfd, struct rc_ctr_status *s)
 	s->monitor = live_monitor(dirfd);
 	if (s->monitor) {
 		s->pid = (pid_t)rc_ctr_read_num(dirfd, "pid", 0);
-		if (exists(dirfd, "restarting") || !s->pid) {
+		if (exists(dirfd, "restarting")) {
 			s->state = RC_CTR_RESTARTING;
 			s->pid = 0;
 		} else {
-			s->state = RC_CTR_RUNNING;
+			/* No pid yet: it is being started. */
+			s->state = s->pid ? RC_CTR_RUNNING : RC_CTR_CREATED;
 		}
 		return;
 	}

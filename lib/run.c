@@ -169,7 +169,8 @@ static int begin_state(const struct rc_run *r, bool restart, struct rc_err *e)
 
 	if (r->dir_fd < 0)
 		return 0;
-	for (size_t i = 0; i < sizeof old / sizeof *old - (restart ? 2 : 0); i++)
+	/* A restart stays "restarting" until the container runs. */
+	for (size_t i = 0; i < (restart ? 2 : sizeof old / sizeof *old); i++)
 		unlinkat(r->dir_fd, old[i], 0);
 	return rc_ctr_set_monitor(r->dir_fd, e);
 }
@@ -509,8 +510,10 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
 		goto out_sig;
 	}
-	if (r->dir_fd >= 0)
+	if (r->dir_fd >= 0) {
 		rc_ctr_write_num(r->dir_fd, "started", (long long)time(NULL), e);
+		unlinkat(r->dir_fd, "restarting", 0);
+	}
 	if (notify_fd >= 0) {
 		dprintf(notify_fd, "P%d\n", (int)pid);
 		close(notify_fd);
