@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -218,6 +219,9 @@ _Noreturn void rc_monitor_main(struct rc_monitor *m)
 	bool stop = false;
 	int sfd, status;
 
+	/* Even a container that shares the host's pid namespace may not open
+	 * our /proc/PID/exe (the host's binary) or our descriptors. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTERM);

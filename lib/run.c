@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -407,6 +408,9 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 	int ret = -1;
 
 	rc_err_status(e, 125);
+	/* A container sharing our pid namespace must not reach our binary
+	 * through /proc/PID/exe, nor our descriptors. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (lock_container(&st, h, e) < 0 || begin_state(r, h && h->lock_fd >= 0, e) < 0)
 		goto out;
 	st.began = true;

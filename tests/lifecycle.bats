@@ -122,6 +122,20 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	rc-stop "$P-a"
 }
 
+@test "a container sharing the host's pid namespace cannot open its monitor's binary or descriptors" {
+	mk a sleep 1000
+	edit_config "$P-a" '.linux.namespaces |= map(select(.type != "pid"))'
+	rc-unshare -d "$P-a" >/dev/null
+	mon=$(monitor_of a)
+	run -0 rc-exec "$P-a" cat "/proc/$mon/comm"
+	[ "$output" = rc-monitor ]
+	run ! rc-exec "$P-a" cat "/proc/$mon/exe"
+	echo "$output" | grep 'Permission denied'
+	run ! rc-exec "$P-a" ls "/proc/$mon/fd/3/"
+	echo "$output" | grep 'Permission denied'
+	rc-stop -t 0 "$P-a"
+}
+
 @test "-d with a command that cannot run fails at once and leaves the container created" {
 	mk a no-such-command
 	run -127 rc-unshare -d "$P-a"
