@@ -338,13 +338,6 @@ int rc_cgroup_destroy(struct rc_cgroup *cg, struct rc_err *e)
 	return r;
 }
 
-size_t rc_cgroup_dirs(const struct rc_cgroup *cg, const char **ret, size_t max)
-{
-	for (size_t i = 0; i < cg->n && i < max; i++)
-		ret[i] = cg->h[i].dir;
-	return cg->n;
-}
-
 static int visit(const char *mnt, const char *name, int (*fn)(const char *, void *), void *arg)
 {
 	char dir[PATH_MAX];

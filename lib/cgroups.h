@@ -35,10 +35,6 @@ int rc_cgroup_enter(struct rc_cgroup *cg, pid_t pid, struct rc_err *e);
 /* Remove the cgroup(s) (waiting briefly for exiting tasks) and free cg. */
 int rc_cgroup_destroy(struct rc_cgroup *cg, struct rc_err *e);
 
-/* The directories of the container's cgroup, one per hierarchy: up to max
- * of them into ret; returns how many there are. */
-size_t rc_cgroup_dirs(const struct rc_cgroup *cg, const char **ret, size_t max);
-
 /* For a container whose cgroup object is gone (its monitor, rc-rm, rc-exec):
  * every existing directory rc/NAME below base, in each hierarchy (v2: base
  * itself; v1: each controller mount). Calls fn(dir, arg) for each; stops at
