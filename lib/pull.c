@@ -416,10 +416,14 @@ static int check_platform(struct pull *p, const struct rc_descriptor *config, st
 }
 
 /* Store the image manifest and record it under ref. A Docker manifest is
- * recorded in its OCI form, which OCI layout readers understand. */
-static int store_manifest(struct pull *p, const char *ref, const char *body, size_t len,
-			  const struct rc_descriptor *md, struct rc_err *e)
+ * recorded in its OCI form, which OCI layout readers understand; that form
+ * has a digest of its own, so it is also recorded as name@<registry digest>,
+ * which is how the reference rc-pull prints finds it again. */
+static int store_manifest(struct pull *p, const char *ref, const char *name,
+			  const char *body, size_t len, const struct rc_descriptor *md,
+			  struct rc_err *e)
 {
+	char alias[RC_REF_STR_MAX + RC_DIGEST_LEN + 1];
 	_cleanup_free_ char *oci = NULL;
 	struct rc_descriptor d = *md;
 
@@ -432,7 +436,12 @@ static int store_manifest(struct pull *p, const char *ref, const char *body, siz
 	}
 	if (rc_store_put_blob(&p->store, body, len, oci ? NULL : md->digest, d.digest, e) < 0)
 		return -1;
-	return rc_store_tag(&p->store, ref, &d, e);
+	if (rc_store_tag(&p->store, ref, &d, e) < 0)
+		return -1;
+	snprintf(alias, sizeof alias, "%s@%s", name, md->digest);
+	if (oci && strcmp(alias, ref) != 0)
+		return rc_store_tag(&p->store, alias, &d, e);
+	return 0;
 }
 
 static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolved, size_t n,
@@ -470,7 +479,7 @@ static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolv
 		unstage(p);
 		goto out;
 	}
-	if (store_manifest(p, refstr, body, len, &md, e) < 0)
+	if (store_manifest(p, refstr, name, body, len, &md, e) < 0)
 		goto out;
 	snprintf(ret_resolved, n, "%s%s%s@%s", name, ref->tag[0] ? ":" : "", ref->tag, md.digest);
 	r = 0;
