@@ -2,6 +2,8 @@
 #include "cgroups.h"
 #include "cleanup.h"
 #include "err.h"
+#include "logfile.h"
+#include "monitor.h"
 #include "netns.h"
 #include "run.h"
 #include "spec.h"
@@ -42,8 +44,12 @@ static const char usage[] =
 "  -t, --tty                give the process a pseudo-terminal\n"
 "  -i, --interactive        pass stdin to the process\n"
 "      --init               run a small init as pid 1 that reaps and forwards signals\n"
-"  -d, --detach             run in the background: print the pid, output to\n"
-"                           containers/NAME/log\n"
+"  -d, --detach             run in the background under a small monitor process:\n"
+"                           print the pid, output to containers/NAME/log\n"
+"      --restart POLICY     with -d: no (default), on-failure[:N] (at most N\n"
+"                           times) or always; restarts back off from 100 ms\n"
+"      --log-max-size SIZE  with -d: rotate the log at SIZE (default 10m; 0: never)\n"
+"      --log-max-files N    with -d: log files kept, log.1... included (default 3)\n"
 "      --rm                 remove containers/NAME when the container ends\n"
 "  -r, --root-dir DIR       run a bare root filesystem with default settings\n"
 "      --root DIR           state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
@@ -55,7 +61,7 @@ static const char usage[] =
 "found; 2 for a usage error.\n";
 
 enum { OPT_ENV_FILE = 256, OPT_HOSTNAME, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
-       OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION };
+       OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES };
 
 static const struct option options[] = {
 	{ "env", required_argument, NULL, 'e' },
@@ -75,6 +81,9 @@ static const struct option options[] = {
 	{ "init", no_argument, NULL, OPT_INIT },
 	{ "detach", no_argument, NULL, 'd' },
 	{ "rm", no_argument, NULL, OPT_RM },
+	{ "restart", required_argument, NULL, OPT_RESTART },
+	{ "log-max-size", required_argument, NULL, OPT_LOG_SIZE },
+	{ "log-max-files", required_argument, NULL, OPT_LOG_FILES },
 	{ "root-dir", required_argument, NULL, 'r' },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -85,7 +94,9 @@ static const struct option options[] = {
 struct opts {
 	char **env;          /* -e and --env-file, in order */
 	char **volumes;
-	const char *workdir, *user, *hostname, *root_dir, *root;
+	const char *workdir, *user, *hostname, *root_dir, *root, *restart;
+	int64_t log_max_size;
+	int log_max_files;
 	int64_t memory, cpu_quota, pids;
 	uint64_t cpu_period;
 	bool read_only, tty, interactive, init, detach, rm;
@@ -144,6 +155,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	int c;
 
 	o->memory = o->cpu_quota = o->pids = -1;
+	o->log_max_size = RC_LOG_MAX_SIZE;
+	o->log_max_files = RC_LOG_MAX_FILES;
 	for (;;) {
 		c = getopt_long(argc, argv, "+e:w:u:v:m:tidr:", options, NULL);
 		if (c == -1) {
@@ -210,6 +223,27 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case OPT_INIT: o->init = true; break;
 		case 'd': o->detach = true; break;
 		case OPT_RM: o->rm = true; break;
+		case OPT_RESTART: {
+			struct rc_restart_policy p;
+			if (rc_restart_parse(optarg, &p, &e) < 0)
+				return usage_error("%s", e.msg);
+			o->restart = optarg;
+			break;
+		}
+		case OPT_LOG_SIZE:
+			if (!strcmp(optarg, "0"))
+				o->log_max_size = 0;
+			else if (rc_parse_bytes(optarg, &o->log_max_size, &e) < 0)
+				return usage_error("--log-max-size: %s", e.msg);
+			break;
+		case OPT_LOG_FILES: {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+			if (*end || end == optarg || v < 1 || v > 100)
+				return usage_error("--log-max-files: expected 1 to 100, not \"%s\"", optarg);
+			o->log_max_files = (int)v;
+			break;
+		}
 		case 'r': o->root_dir = optarg; break;
 		case OPT_ROOT: o->root = optarg; break;
 		case OPT_HELP:
@@ -227,6 +261,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("%s", "missing container NAME (or -r DIR)");
 	if (o->name && o->root_dir)
 		return usage_error("%s", "give either NAME or -r DIR, not both");
+	if (o->restart && !o->detach)
+		return usage_error("%s", "--restart needs -d (a monitor to restart it)");
+	if (o->restart && o->rm && strcmp(o->restart, "no"))
+		return usage_error("%s", "--restart and --rm cannot be used together");
 	if (o->name && !rc_name_valid(o->name))
 		return usage_error("invalid container name \"%s\": names are [A-Za-z0-9][A-Za-z0-9_.-]{0,63}", o->name);
 	o->cmd = argv + optind;
@@ -391,6 +429,11 @@ int main(int argc, char **argv)
 	r.init = o.init;
 	r.detach = o.detach;
 	r.remove = o.rm;
+	r.restart = o.restart;
+	r.log_max_size = o.log_max_size;
+	r.log_max_files = o.log_max_files;
+	r.argv = argv + 1;
+	r.resume = getenv(RC_MONITOR_ENV);
 	if (rc_run(&r, &status, &e) < 0)
 		goto fail;
 	if (o.detach)

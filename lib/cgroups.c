@@ -313,26 +313,103 @@ int rc_cgroup_enter(struct rc_cgroup *cg, pid_t pid, struct rc_err *e)
 	return 0;
 }
 
+int rc_cgroup_rmdir(const char *dir, struct rc_err *e)
+{
+	for (int tries = 0; rmdir(dir) < 0; tries++) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || tries >= 200)
+			return rc_errf(e, errno, "removing cgroup %s", dir);
+		nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
+	}
+	return 0;
+}
+
 int rc_cgroup_destroy(struct rc_cgroup *cg, struct rc_err *e)
 {
 	int r = 0;
 
 	if (!cg)
 		return 0;
-	for (size_t i = 0; i < cg->n; i++) {
-		int tries = 0;
-		while (rmdir(cg->h[i].dir) < 0) {
-			if (errno == ENOENT)
-				break;
-			if (errno != EBUSY || ++tries > 200) {
-				r = rc_errf(e, errno, "removing cgroup %s", cg->h[i].dir);
-				break;
-			}
-			nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
-		}
-	}
+	for (size_t i = 0; i < cg->n; i++)
+		if (rc_cgroup_rmdir(cg->h[i].dir, e) < 0)
+			r = -1;
 	cg_free(cg);
 	return r;
+}
+
+static int visit(const char *mnt, const char *name, int (*fn)(const char *, void *), void *arg)
+{
+	char dir[PATH_MAX];
+	struct stat st;
+
+	snprintf(dir, sizeof dir, "%s/rc/%s", mnt, name);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	return fn(dir, arg) < 0 ? -1 : 1;
+}
+
+int rc_cgroup_foreach(const char *base, const char *name,
+		      int (*fn)(const char *dir, void *arg), void *arg)
+{
+	FILE *mi;
+	char line[4096];
+	size_t blen = strlen(base);
+	int n = 0, r;
+
+	if (rc_cgroup_version(base) == 2)
+		return visit(base, name, fn, arg);
+	mi = fopen("/proc/self/mountinfo", "re");
+	if (!mi)
+		return 0;
+	while (fgets(line, sizeof line, mi)) {
+		char mnt[PATH_MAX], fstype[64], *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup"))
+			continue;
+		if (strncmp(mnt, base, blen) || mnt[blen] != '/' || strchr(mnt + blen + 1, '/'))
+			continue;
+		r = visit(mnt, name, fn, arg);
+		if (r < 0) {
+			fclose(mi);
+			return -1;
+		}
+		n += r;
+	}
+	fclose(mi);
+	return n;
+}
+
+static int remove_one(const char *dir, void *arg)
+{
+	return rc_cgroup_rmdir(dir, arg);
+}
+
+int rc_cgroup_remove(const char *base, const char *name, struct rc_err *e)
+{
+	return rc_cgroup_foreach(base, name, remove_one, e) < 0 ? -1 : 0;
+}
+
+struct join_arg {
+	pid_t pid;
+	struct rc_err *e;
+};
+
+static int join_one(const char *dir, void *arg)
+{
+	struct join_arg *j = arg;
+
+	return write_i64(dir, "cgroup.procs", j->pid, j->e);
+}
+
+int rc_cgroup_join(const char *base, const char *name, pid_t pid, struct rc_err *e)
+{
+	struct join_arg j = { pid, e };
+
+	if (rc_cgroup_foreach(base, name, join_one, &j) < 0)
+		return rc_err_prefix(e, "joining the container's cgroup");
+	return 0;
 }
 
 int rc_parse_bytes(const char *s, int64_t *ret, struct rc_err *e)

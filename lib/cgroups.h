@@ -35,6 +35,22 @@ int rc_cgroup_enter(struct rc_cgroup *cg, pid_t pid, struct rc_err *e);
 /* Remove the cgroup(s) (waiting briefly for exiting tasks) and free cg. */
 int rc_cgroup_destroy(struct rc_cgroup *cg, struct rc_err *e);
 
+/* For a container whose cgroup object is gone (its monitor, rc-rm, rc-exec):
+ * every existing directory rc/NAME below base, in each hierarchy (v2: base
+ * itself; v1: each controller mount). Calls fn(dir, arg) for each; stops at
+ * the first negative return and returns it, else the number of directories. */
+int rc_cgroup_foreach(const char *base, const char *name,
+		      int (*fn)(const char *dir, void *arg), void *arg);
+
+/* Remove such leftover directories (waiting briefly for exiting tasks). */
+int rc_cgroup_remove(const char *base, const char *name, struct rc_err *e);
+
+/* Move pid into every existing rc/NAME directory below base. */
+int rc_cgroup_join(const char *base, const char *name, pid_t pid, struct rc_err *e);
+
+/* Remove one cgroup directory, waiting briefly while it is busy. */
+int rc_cgroup_rmdir(const char *dir, struct rc_err *e);
+
 /* The directory of the container's cgroup (v2) or of its first v1
  * hierarchy, for messages and tests. */
 const char *rc_cgroup_path(const struct rc_cgroup *cg);

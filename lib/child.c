@@ -256,6 +256,55 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* From resource limits to the command found in PATH; the descriptors
+ * above stdio made close-on-exec. */
+static void prepare_exec(struct rc_child *c, char *cmd, size_t len, struct rc_err *ep)
+{
+	const struct rc_run *r = c->r;
+	struct rc_spec *s = r->spec;
+	struct rc_user u = { 0 };
+	struct rc_err e = { 0 };
+
+	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0 ||
+	    enter_cwd(s->cwd, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	/* The filter goes on last, but without no_new_privs loading it needs
+	 * CAP_SYS_ADMIN, which the user change may drop: then first (as runc). */
+	if (c->seccomp && !s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (change_user(s, &u, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (c->seccomp && s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	if (!s->args || !s->args[0]) {
+		rc_errf(&e, 0, "no command given and the config has none");
+		child_fail(c->err_wr, 125, &e);
+	}
+	if (find_command(s->args[0], rc_env_get(s->env, "PATH"), cmd, len, &e) < 0)
+		child_fail(c->err_wr, e.status, &e);
+	/* Nothing of the runtime survives exec but stdio (and the report
+	 * pipe, which is close-on-exec like everything else). */
+	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		rc_errf(&e, errno, "closing the runtime's descriptors");
+		child_fail(c->err_wr, 125, &e);
+	}
+	*ep = e;
+}
+
+_Noreturn void rc_child_exec(struct rc_child *c)
+{
+	struct rc_spec *s = c->r->spec;
+	struct rc_err e = { 0 };
+	char cmd[PATH_MAX];
+
+	reset_signals();
+	prepare_exec(c, cmd, sizeof cmd, &e);
+	execve(cmd, s->args, s->env);
+	int err = errno;
+	rc_errf(&e, err, "exec: \"%s\"", s->args[0]);
+	child_fail(c->err_wr, err == ENOENT ? 127 : 126, &e);
+}
+
 const int rc_ns_clone_flag[RC_NS_MAX] = {
 	[RC_NS_PID] = CLONE_NEWPID, [RC_NS_NET] = CLONE_NEWNET, [RC_NS_MNT] = CLONE_NEWNS,
 	[RC_NS_IPC] = CLONE_NEWIPC, [RC_NS_UTS] = CLONE_NEWUTS, [RC_NS_CGROUP] = CLONE_NEWCGROUP,
@@ -266,7 +315,6 @@ _Noreturn void rc_child_main(struct rc_child *c)
 	const struct rc_run *r = c->r;
 	struct rc_spec *s = r->spec;
 	struct rc_err e = { 0 };
-	struct rc_user u = { 0 };
 	char cmd[PATH_MAX], go;
 	struct rc_fs fs = { .rootfs = r->rootfs, .bundle = r->bundle, .spec = s };
 
@@ -319,29 +367,7 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		rc_errf(&e, errno, "redirecting stdin");
 		child_fail(c->err_wr, 125, &e);
 	}
-	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0 ||
-	    enter_cwd(s->cwd, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
-	/* The filter goes on last, but without no_new_privs loading it needs
-	 * CAP_SYS_ADMIN, which the user change may drop: then first (as runc). */
-	if (c->seccomp && !s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
-	if (change_user(s, &u, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
-	if (c->seccomp && s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
-	if (!s->args || !s->args[0]) {
-		rc_errf(&e, 0, "no command given and the config has none");
-		child_fail(c->err_wr, 125, &e);
-	}
-	if (find_command(s->args[0], rc_env_get(s->env, "PATH"), cmd, sizeof cmd, &e) < 0)
-		child_fail(c->err_wr, e.status, &e);
-	/* Nothing of the runtime survives exec but stdio (and the report
-	 * pipe, which is close-on-exec like everything else). */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		rc_errf(&e, errno, "closing the runtime's descriptors");
-		child_fail(c->err_wr, 125, &e);
-	}
+	prepare_exec(c, cmd, sizeof cmd, &e);
 	if (r->init) {
 		pid_t pid = fork();
 		if (pid < 0) {

@@ -41,6 +41,12 @@ struct rc_child_report {
 /* The CLONE_NEW* flag of each rc_ns. */
 extern const int rc_ns_clone_flag[RC_NS_MAX];
 
+/* For rc-exec: in a process already inside the running container's
+ * namespaces (root included) and cgroup, apply the config's limits, user,
+ * environment, working directory, seccomp filter, capabilities and
+ * no_new_privs, and exec its args; failures go to err_wr. */
+_Noreturn void rc_child_exec(struct rc_child *c);
+
 /* Run in the cloned process; never returns. */
 _Noreturn void rc_child_main(struct rc_child *c);
 

@@ -3,7 +3,9 @@
 #include "etcfiles.h"
 #include "child.h"
 #include "cleanup.h"
+#include "ctr.h"
 #include "fs.h"
+#include "monitor.h"
 #include "sysfilter.h"
 #include "tty.h"
 
@@ -20,11 +22,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The signals a foreground rc-unshare passes on to the container. */
@@ -40,16 +44,31 @@ struct run_state {
 	bool pid_written, pinned;
 	struct rc_tty tty;
 	int lock_fd;
+	bool keep_lock;          /* a restart: the monitor's lock outlives us */
+	bool began;              /* the monitor file names us */
+};
+
+/* What a detached start hands to its monitor: the output pipe, and on a
+ * restart the monitor's lock and count. */
+struct handoff {
+	int rd, wr;
+	int lock_fd;             /* -1: take the lock */
+	int restarts;
 };
 
 struct rc_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-static int lock_container(struct run_state *st, struct rc_err *e)
+static int lock_container(struct run_state *st, const struct handoff *h, struct rc_err *e)
 {
 	if (st->r->dir_fd < 0)
 		return 0;
+	if (h && h->lock_fd >= 0) {
+		st->lock_fd = h->lock_fd; /* held since the first start */
+		st->keep_lock = true;
+		return 0;
+	}
 	st->lock_fd = openat(st->r->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (st->lock_fd < 0)
 		return rc_errf(e, errno, "opening the container directory");
@@ -138,9 +157,103 @@ static void cleanup(struct run_state *st)
 	st->etc_fd = -1;
 	if (r->remove && r->containers_fd >= 0 && rc_rm_rf_at(r->containers_fd, r->name, &e) < 0)
 		rc_err_print("rc-unshare", &e);
-	if (st->lock_fd >= 0)
+	if (st->lock_fd >= 0 && !st->keep_lock)
 		close(st->lock_fd);
 	st->lock_fd = -1;
+}
+
+/* A new run's state files: the caller is its monitor, the last run's end
+ * and stop request are history (a restart keeps its count and request). */
+static int begin_state(const struct rc_run *r, bool restart, struct rc_err *e)
+{
+	static const char *const old[] = { "exit", "finished", "restarting", "stopping", "restarts" };
+
+	if (r->dir_fd < 0)
+		return 0;
+	/* A restart stays "restarting" until the container runs. */
+	for (size_t i = 0; i < (restart ? 2 : sizeof old / sizeof *old); i++)
+		unlinkat(r->dir_fd, old[i], 0);
+	return rc_ctr_set_monitor(r->dir_fd, e);
+}
+
+static void end_state(const struct rc_run *r, int status)
+{
+	struct rc_err e = { 0 };
+
+	if (r->dir_fd < 0 || r->remove)
+		return;
+	if (rc_ctr_write_num(r->dir_fd, "exit", status, &e) < 0 ||
+	    rc_ctr_write_num(r->dir_fd, "finished", (long long)time(NULL), &e) < 0)
+		rc_err_print("rc-unshare", &e);
+}
+
+/* Become rc-monitor (monitor.h) for the container pid (0: its start failed
+ * with status). Returns only when that fails. */
+static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_fd,
+			const struct handoff *h, const struct run_state *st, struct rc_err *e)
+{
+	char path[PATH_MAX], num[8][32], etc[96];
+	const char *argv[64 + 1024];
+	size_t n = 0;
+	int null;
+
+	if (rc_sibling_path("rc-monitor", path, sizeof path, e) < 0)
+		return -1;
+	snprintf(num[0], 32, "%d", (int)pid);
+	snprintf(num[1], 32, "%d", r->dir_fd);
+	snprintf(num[2], 32, "%d", r->containers_fd);
+	snprintf(num[3], 32, "%d", lock_fd);
+	snprintf(num[4], 32, "%d", h->rd);
+	snprintf(num[5], 32, "%d", h->wr);
+	snprintf(num[6], 32, "%d", status);
+	snprintf(num[7], 32, "%d", h->restarts);
+	argv[n++] = "rc-monitor";
+	argv[n++] = "--name", argv[n++] = r->name;
+	argv[n++] = "--pid", argv[n++] = num[0];
+	argv[n++] = "--dir-fd", argv[n++] = num[1];
+	argv[n++] = "--containers-fd", argv[n++] = num[2];
+	argv[n++] = "--lock-fd", argv[n++] = num[3];
+	argv[n++] = "--log-fd", argv[n++] = num[4];
+	argv[n++] = "--log-wr", argv[n++] = num[5];
+	argv[n++] = "--start-status", argv[n++] = num[6];
+	argv[n++] = "--restarts", argv[n++] = num[7];
+	argv[n++] = "--cgroup-base", argv[n++] = r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE;
+	argv[n++] = "--restart", argv[n++] = r->restart ? r->restart : "no";
+	char size[32], files[32];
+	snprintf(size, sizeof size, "%lld", r->log_max_size);
+	snprintf(files, sizeof files, "%d", r->log_max_files);
+	argv[n++] = "--log-max-size", argv[n++] = size;
+	argv[n++] = "--log-max-files", argv[n++] = files;
+	if (st && st->pinned)
+		argv[n++] = "--pinned";
+	if (st) {
+		snprintf(etc, sizeof etc, "%u:%lu:%lu:%lu",
+			 (unsigned)(st->etc.made[0] | st->etc.made[1] << 1 | st->etc.made[2] << 2),
+			 (unsigned long)st->etc.ino[0], (unsigned long)st->etc.ino[1],
+			 (unsigned long)st->etc.ino[2]);
+		argv[n++] = "--etc", argv[n++] = etc;
+	}
+	if (r->remove)
+		argv[n++] = "--rm";
+	argv[n++] = "--";
+	for (size_t i = 0; r->argv && r->argv[i] && n < sizeof argv / sizeof *argv - 1; i++)
+		argv[n++] = r->argv[i];
+	argv[n] = NULL;
+
+	int keep[] = { r->dir_fd, r->containers_fd, lock_fd, h->rd, h->wr };
+	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+		if (keep[i] >= 0)
+			fcntl(keep[i], F_SETFD, 0);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	unsetenv(RC_MONITOR_ENV);
+	execv(path, (char **)argv);
+	dup2(h->wr, STDERR_FILENO);
+	return rc_errf(e, errno, "executing %s", path);
 }
 
 static int status_of(int ws)
@@ -281,7 +394,8 @@ static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
 
 /* Start the container and wait for it. notify_fd (detached monitor) gets
  * "P<pid>" once the command runs, or the failure. */
-static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct rc_err *e)
+static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h, int *ret_status,
+		  struct rc_err *e)
 {
 	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1, .tty = { -1, false, { 0 } } };
 	struct rc_child c = { .r = r, .go_rd = -1, .err_wr = -1, .null_fd = -1, .tty_sock = -1 };
@@ -294,7 +408,13 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 	int ret = -1;
 
 	rc_err_status(e, 125);
-	if (lock_container(&st, e) < 0 || prepare_etc(&st, e) < 0)
+	/* A container sharing our pid namespace must not reach our binary
+	 * through /proc/PID/exe, nor our descriptors. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (lock_container(&st, h, e) < 0 || begin_state(r, h && h->lock_fd >= 0, e) < 0)
+		goto out;
+	st.began = true;
+	if (prepare_etc(&st, e) < 0)
 		goto out;
 	if (r->tty) {
 		int sp[2];
@@ -394,13 +514,25 @@ static int run_fg(const struct rc_run *r, int notify_fd, int *ret_status, struct
 		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
 		goto out_sig;
 	}
+	if (r->dir_fd >= 0) {
+		rc_ctr_write_num(r->dir_fd, "started", (long long)time(NULL), e);
+		unlinkat(r->dir_fd, "restarting", 0);
+	}
 	if (notify_fd >= 0) {
 		dprintf(notify_fd, "P%d\n", (int)pid);
 		close(notify_fd);
 	}
+	if (h) {
+		exec_monitor(r, pid, 0, st.lock_fd, h, &st, e);
+		rc_err_print("rc-unshare", e); /* into the log */
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out_sig;
+	}
 	if (st.tty.master >= 0 && r->interactive && rc_tty_raw(&st.tty, e) < 0)
 		rc_warn("rc-unshare", "%s", e->msg);
 	*ret_status = supervise(&st, pid, sfd);
+	end_state(r, *ret_status);
 	ret = 0;
 	goto out_sig;
 
@@ -420,6 +552,9 @@ out:
 		close(c.tty_sock);
 	rc_seccomp_free(c.seccomp);
 	close_namespaces(&c);
+	/* A first start that failed never ran: the container stays "created". */
+	if (ret < 0 && st.began && !st.keep_lock)
+		unlinkat(r->dir_fd, "monitor", 0), unlinkat(r->dir_fd, "started", 0);
 	cleanup(&st);
 	return ret;
 }
@@ -445,55 +580,63 @@ static void close_others(const int *keep, size_t nkeep)
 	closedir(d);
 }
 
-/* -d: a monitor process (in its own session, output to containers/NAME/log)
- * runs the container as the foreground does; this process only waits for
- * it to report the pid or the failure. */
+/* -d: a forked process (in its own session, the container's output going
+ * into a pipe) starts the container as the foreground does and then execs
+ * rc-monitor; this process only waits for it to report the pid or the
+ * failure. */
 static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 {
-	int p[2], log;
+	int p[2], out[2];
 	pid_t mon;
-	char buf[RC_ERR_MSG_MAX + 16];
+	char buf[RC_ERR_MSG_MAX + 16], path[PATH_MAX];
 	size_t got = 0;
 	ssize_t n;
 
 	rc_err_status(e, 125);
 	if (r->dir_fd < 0)
 		return rc_errf(e, 0, "-d needs a container NAME (its log lives in the container directory)");
-	log = openat(r->dir_fd, "log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-	if (log < 0)
-		return rc_errf(e, errno, "opening the container's log");
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		close(log);
+	if (rc_sibling_path("rc-monitor", path, sizeof path, e) < 0)
+		return -1;
+	if (access(path, X_OK) < 0)
+		return rc_errf(e, errno, "the monitor %s", path);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return rc_errf(e, errno, "creating a pipe");
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(p[0]);
+		close(p[1]);
 		return rc_errf(e, errno, "creating a pipe");
 	}
 	fflush(NULL);
 	mon = fork();
 	if (mon < 0) {
-		close(log);
 		close(p[0]);
 		close(p[1]);
+		close(out[0]);
+		close(out[1]);
 		return rc_errf(e, errno, "starting the monitor");
 	}
 	if (mon == 0) {
 		struct rc_err me = { 0 };
+		struct handoff h = { out[0], out[1], -1, 0 };
 		int st = 0;
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		int keep[] = { r->dir_fd, r->containers_fd, p[1], log, null };
+		int keep[] = { r->dir_fd, r->containers_fd, p[1], out[0], out[1], null };
 
 		close(p[0]);
 		setsid();
 		close_others(keep, sizeof keep / sizeof *keep);
 		dup2(null, STDIN_FILENO);
-		dup2(log, STDOUT_FILENO);
-		dup2(log, STDERR_FILENO);
-		if (run_fg(r, p[1], &st, &me) < 0) {
+		dup2(out[1], STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		if (run_fg(r, p[1], &h, &st, &me) < 0) {
 			dprintf(p[1], "E%d %s", me.status ? me.status : 125, me.msg);
 			_exit(me.status ? me.status : 125);
 		}
 		_exit(st);
 	}
 	close(p[1]);
-	close(log);
+	close(out[0]);
+	close(out[1]);
 	while (got < sizeof buf - 1 && (n = read(p[0], buf + got, sizeof buf - 1 - got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -519,9 +662,32 @@ static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 	return rc_errf(e, 0, "the monitor process ended before the container started");
 }
 
+/* A monitor restarting the container: this process is the monitor, come
+ * back as rc-unshare with its lock, output pipe and count; it starts the
+ * container again and becomes the monitor again, also when the start fails
+ * (which the monitor records as the run's exit status). */
+static int run_resumed(const struct rc_run *r, int *ret_pid, struct rc_err *e)
+{
+	struct handoff h;
+	int st = 0;
+
+	if (sscanf(r->resume, "%d,%d,%d,%d", &h.lock_fd, &h.rd, &h.wr, &h.restarts) != 4 ||
+	    r->dir_fd < 0)
+		return rc_errf(e, 0, "%s: malformed", RC_MONITOR_ENV);
+	dup2(h.wr, STDOUT_FILENO);
+	dup2(h.wr, STDERR_FILENO);
+	if (run_fg(r, -1, &h, &st, e) == 0)
+		return *ret_pid = 0;
+	rc_err_print("rc-unshare", e); /* into the log */
+	exec_monitor(r, 0, e->status ? e->status : 125, h.lock_fd, &h, NULL, e);
+	return -1;
+}
+
 int rc_run(const struct rc_run *r, int *ret_status, struct rc_err *e)
 {
+	if (r->detach && r->resume)
+		return run_resumed(r, ret_status, e);
 	if (r->detach)
 		return run_detached(r, ret_status, e);
-	return run_fg(r, -1, ret_status, e);
+	return run_fg(r, -1, NULL, ret_status, e);
 }

@@ -7,7 +7,8 @@
  * limits and exec the command. Failures in the child come back over a
  * close-on-exec pipe, so the exec succeeding is the pipe closing. In the
  * foreground, signals are forwarded and the exit status returned; with
- * detach, a monitor process does that in the background. Every pid file,
+ * detach, a forked process starts the container and then execs the small
+ * monitor (monitor.h) that stays with it in the background. Every pid file,
  * pin, cgroup and file rc-unshare made is removed when the container ends.
  *
  * The child is forked before pivot_root and only ever execs the container's
@@ -35,6 +36,12 @@ struct rc_run {
 	const char *user;        /* -u USER[:GROUP], resolved in the rootfs; NULL: spec's */
 	bool tty, interactive, init, detach, remove;
 	const char *cgroup_base; /* RC_CGROUP_BASE unless testing */
+	/* -d only: */
+	const char *restart;     /* the restart policy (monitor.h), NULL: no */
+	long long log_max_size;  /* the log's cap (logfile.h), <= 0: none */
+	int log_max_files;
+	char **argv;             /* rc-unshare's own arguments, to restart with */
+	const char *resume;      /* RC_MONITOR_RESTART: a monitor restarting it */
 };
 
 /* Run the container. Returns 0 with *ret_status the process's status

@@ -1,0 +1,567 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# The detached lifecycle: rc-unshare -d and its monitor, rc-ps, rc-logs,
+# rc-stop, rc-kill, rc-exec, rc-rm, restart policies, log rotation, and what
+# rc-ps says when monitors die.
+
+load helpers/common
+load helpers/container
+
+setup_file() {
+	# One bundle made once, copied for each container (mkbundle is slow).
+	TEMPLATE=$BATS_FILE_TMPDIR/template
+	"$HELPERS/mkbundle" "$TEMPLATE" >/dev/null
+	export TEMPLATE
+}
+
+setup() {
+	RC_ROOT=$BATS_TEST_TMPDIR/root
+	export RC_ROOT
+	mkdir -p "$RC_ROOT/containers"
+	# Names unique to this run: cgroups rc/NAME are machine-wide.
+	P=lc$$t$BATS_TEST_NUMBER
+	HOST=
+}
+
+teardown() {
+	local d m p
+	for d in "$RC_ROOT"/containers/*/; do
+		[ -d "$d" ] || continue
+		m=$(cut -d' ' -f1 "$d/monitor" 2>/dev/null) || m=
+		case $(readlink "/proc/$m/exe" 2>/dev/null) in
+		*/rc-monitor|*/rc-unshare) kill -9 "$m" 2>/dev/null || true ;;
+		esac
+	done
+	sleep 0.1
+	for d in "$RC_ROOT"/containers/*/; do
+		[ -d "$d" ] || continue
+		mountpoint -q "$d/netns" 2>/dev/null && umount -l "$d/netns"
+		rmdir /sys/fs/cgroup/*/rc/"$(basename "$d")" 2>/dev/null || true
+	done
+	if [ -n "$HOST" ]; then ip netns del "$HOST" 2>/dev/null || true; fi
+}
+
+# Container NAME (the test's prefix added), with CMD as its process.
+mk() {
+	local name=$P-$1
+	shift
+	cp -a "$TEMPLATE" "$RC_ROOT/containers/$name"
+	if [ $# -gt 0 ]; then
+		edit_config "$name" ".process.args = $(printf '%s\n' "$@" | jq -R . | jq -s -c .)"
+	fi
+}
+
+# One field of rc-ps -a for container NAME (prefix added).
+field() { rc-ps -a --format "{{.Name}} {{.$2}}" | awk -v n="$P-$1" '$1 == n { $1 = ""; sub(/^ /, ""); print }'; }
+
+# Wait (up to 10 s) until container NAME's state is STATE.
+wait_state() {
+	for _ in $(seq 200); do
+		[ "$(field "$1" State)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "$P-$1 is $(field "$1" State), not $2" >&2
+	return 1
+}
+
+# Wait until the log of NAME holds a line matching RE.
+wait_log() {
+	for _ in $(seq 200); do
+		grep -q "$2" "$RC_ROOT/containers/$P-$1/log" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "no \"$2\" in the log of $P-$1" >&2
+	return 1
+}
+
+monitor_of() { cut -d' ' -f1 "$RC_ROOT/containers/$P-$1/monitor"; }
+
+# Has process PID ended? (A zombie has: its parent may reap it late.)
+gone() { [ ! -e "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
+
+# A shell loop that ends with status 3 on SIGTERM (as pid 1 it needs a handler).
+LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
+
+# ---- detach and the monitor ----
+
+@test "rc-unshare -d leaves one monitor process that is the container's parent" {
+	mk a sh -c "$LOOP"
+	run -0 rc-unshare -d "$P-a"
+	pid=$output
+	mon=$(monitor_of a)
+	[ "$(awk '{ print $4 }' "/proc/$pid/stat")" = "$mon" ]
+	[ "$(basename "$(readlink "/proc/$mon/exe")")" = rc-monitor ]
+	# Nothing else of rc stays: the monitor's parent is not an rc program.
+	ppid=$(awk '{ print $4 }' "/proc/$mon/stat")
+	[[ "$(readlink "/proc/$ppid/exe")" != */rc-* ]]
+	rc-stop "$P-a"
+}
+
+@test "the monitor is small: no shared library, nothing of the container open" {
+	mk a sh -c "$LOOP"
+	rc-unshare -d "$P-a" >/dev/null
+	mon=$(monitor_of a)
+	# Its descriptors: stdio on /dev/null, the container directory, the
+	# state root's containers/, the lock, the log pipe, signalfd and log.
+	! ls -l "/proc/$mon/fd" | grep -q rootfs || false
+	pss=$(awk '/^Pss:/ { print $2 }' "/proc/$mon/smaps_rollup")
+	echo "# monitor PSS ${pss} kB" >&3
+	# A sanitizer build links it dynamically, with the sanitizers' runtime.
+	if [[ $BUILD != *build-san* ]]; then
+		! grep -q '\.so' "/proc/$mon/maps" || false
+		[ "$pss" -lt 2048 ]
+	fi
+	rc-stop "$P-a"
+}
+
+@test "the container cannot see its monitor or any rc program" {
+	mk a sh -c "$LOOP"
+	rc-unshare -d "$P-a" >/dev/null
+	run -0 rc-exec "$P-a" sh -c 'for p in /proc/[0-9]*; do cat $p/comm 2>/dev/null; done; true'
+	! echo "$output" | grep -q '^rc-' || false
+	rc-stop "$P-a"
+}
+
+@test "a container sharing the host's pid namespace cannot open its monitor's binary or descriptors" {
+	mk a sleep 1000
+	edit_config "$P-a" '.linux.namespaces |= map(select(.type != "pid"))'
+	rc-unshare -d "$P-a" >/dev/null
+	mon=$(monitor_of a)
+	run -0 rc-exec "$P-a" cat "/proc/$mon/comm"
+	[ "$output" = rc-monitor ]
+	run ! rc-exec "$P-a" cat "/proc/$mon/exe"
+	echo "$output" | grep 'Permission denied'
+	run ! rc-exec "$P-a" ls "/proc/$mon/fd/3/"
+	echo "$output" | grep 'Permission denied'
+	rc-stop -t 0 "$P-a"
+}
+
+@test "-d with a command that cannot run fails at once and leaves the container created" {
+	mk a no-such-command
+	run -127 rc-unshare -d "$P-a"
+	echo "$output" | grep 'no-such-command.*not found'
+	[ "$(field a State)" = created ]
+}
+
+@test "bad restart and log options are usage errors" {
+	mk a true
+	run -2 rc-unshare -d --restart sometimes "$P-a"
+	echo "$output" | grep 'invalid restart policy'
+	run -2 rc-unshare -d --restart always --rm "$P-a"
+	run -2 rc-unshare --restart always "$P-a"
+	echo "$output" | grep 'needs -d'
+	run -2 rc-unshare -d --log-max-files 0 "$P-a"
+	run -2 rc-unshare -d --log-max-size lots "$P-a"
+}
+
+# ---- rc-ps ----
+
+@test "rc-ps lists running containers with pid and state, -a the exited ones too" {
+	mk a sh -c "$LOOP"
+	mk b sh -c 'exit 4'
+	echo "docker.io/library/alpine:latest sha256:$(printf '%064d' 0)" >"$RC_ROOT/containers/$P-a/image"
+	pid=$(rc-unshare -d "$P-a")
+	rc-unshare -d "$P-b" >/dev/null
+	wait_state b exited
+	run -0 rc-ps
+	[ "${lines[0]}" = "$(echo "${lines[0]}" | grep '^NAME  *STATUS  *PID  *IMAGE  *IP  *PORTS  *CREATED$')" ]
+	echo "$output" | grep -E "^$P-a +running \(.*\) +$pid +docker.io/library/alpine:latest "
+	! echo "$output" | grep -q "$P-b" || false
+	run -0 rc-ps -a
+	echo "$output" | grep -E "^$P-b +exited \(4\) [0-9]+ seconds? ago +- "
+	run -0 rc-ps -a -q
+	[ "$output" = "$(printf '%s\n%s' "$P-a" "$P-b")" ]
+	rc-stop "$P-a"
+}
+
+@test "rc-ps --format gives scripts fixed fields, and json" {
+	mk a sh -c "$LOOP"
+	pid=$(rc-unshare -d "$P-a")
+	run -0 rc-ps --format '{{.Name}}\t{{.State}}\t{{.Pid}}\t{{.IP}}'
+	[ "$output" = "$(printf '%s\trunning\t%s\t-' "$P-a" "$pid")" ]
+	run -0 rc-ps --format json
+	[ "$(echo "$output" | jq -r '.name + " " + .state + " " + (.pid|tostring)')" = "$P-a running $pid" ]
+	run -2 rc-ps --format '{{.Nope}}'
+	echo "$output" | grep 'unknown field'
+	rc-stop "$P-a"
+	run -0 rc-ps -a --format json
+	[ "$(echo "$output" | jq -r '.state + " " + (.exit_code|tostring)')" = "exited 3" ]
+}
+
+@test "rc-ps with no containers prints only the header" {
+	run -0 rc-ps -a
+	[ "${#lines[@]}" -eq 1 ]
+	RC_ROOT=$BATS_TEST_TMPDIR/empty run -0 rc-ps -a -q
+	[ -z "$output" ]
+}
+
+# ---- rc-logs ----
+
+@test "rc-logs prints the container's stdout and stderr, --tail the last lines" {
+	mk a sh -c 'echo one; echo two >&2; echo three; echo four'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_state a exited
+	run -0 rc-logs "$P-a"
+	[ "$output" = "$(printf 'one\ntwo\nthree\nfour')" ]
+	run -0 rc-logs --tail 2 "$P-a"
+	[ "$output" = "$(printf 'three\nfour')" ]
+	run -0 rc-logs -n 0 "$P-a"
+	[ -z "$output" ]
+	run -2 rc-logs --tail many "$P-a"
+}
+
+@test "rc-logs -f follows new output until the container ends" {
+	mk a sh -c 'echo first; while [ ! -e /go ]; do sleep 0.05; done; echo second; sleep 0.3; echo third'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_log a first
+	rc-logs -f "$P-a" >"$BATS_TEST_TMPDIR/out" 3>&- &
+	follower=$!
+	sleep 0.3
+	touch "$RC_ROOT/containers/$P-a/rootfs/go"
+	wait "$follower"
+	[ "$(cat "$BATS_TEST_TMPDIR/out")" = "$(printf 'first\nsecond\nthird')" ]
+}
+
+@test "rc-logs -f follows the log across rotations" {
+	mk a sh -c 'while [ ! -e /go ]; do sleep 0.05; done; i=0; while [ $i -lt 30 ]; do echo "line $i, long enough to rotate soon"; i=$((i+1)); sleep 0.1; done'
+	rc-unshare -d --log-max-size 200 --log-max-files 2 "$P-a" >/dev/null
+	rc-logs -f "$P-a" >"$BATS_TEST_TMPDIR/out" 3>&- &
+	follower=$!
+	sleep 0.2
+	touch "$RC_ROOT/containers/$P-a/rootfs/go"
+	wait "$follower"
+	[ -f "$RC_ROOT/containers/$P-a/log.1" ]
+	[ "$(awk '{ print $2 }' "$BATS_TEST_TMPDIR/out" | tr -d , | tr '\n' ' ')" = "$(seq -s ' ' 0 29) " ]
+}
+
+@test "the log is rotated at its size cap and rc-logs reads across the files" {
+	mk a sh -c 'i=0; while [ $i -lt 400 ]; do echo "line $i of the rotation test"; i=$((i+1)); done'
+	rc-unshare -d --log-max-size 2k --log-max-files 3 "$P-a" >/dev/null
+	wait_state a exited
+	dir=$RC_ROOT/containers/$P-a
+	[ -f "$dir/log.1" ]
+	[ -f "$dir/log.2" ]
+	[ ! -e "$dir/log.3" ]
+	for f in "$dir"/log*; do [ "$(stat -c %s "$f")" -le 2048 ]; done
+	run -0 rc-logs "$P-a"
+	[ "${lines[-1]}" = "line 399 of the rotation test" ]
+	# Whole lines, in order, with nothing lost in the files kept.
+	first=$(echo "${lines[0]}" | awk '{ print $2 }')
+	[ "$(echo "$output" | awk '{ print $2 }' | tr '\n' ' ')" = "$(seq -s ' ' "$first" 399) " ]
+}
+
+@test "with one log file the log is cut back at the cap" {
+	mk a sh -c 'i=0; while [ $i -lt 200 ]; do echo "line $i"; i=$((i+1)); done'
+	rc-unshare -d --log-max-size 1k --log-max-files 1 "$P-a" >/dev/null
+	wait_state a exited
+	[ "$(stat -c %s "$RC_ROOT/containers/$P-a/log")" -le 1024 ]
+	[ ! -e "$RC_ROOT/containers/$P-a/log.1" ]
+	run -0 rc-logs "$P-a"
+	[ "${lines[-1]}" = "line 199" ]
+}
+
+# ---- rc-stop and rc-kill ----
+
+@test "rc-stop sends SIGTERM and waits until the container is gone" {
+	mk a sh -c "$LOOP"
+	pid=$(rc-unshare -d "$P-a")
+	wait_log a up
+	run -0 rc-stop "$P-a"
+	[ "$output" = "$P-a" ]
+	gone "$pid"
+	[ "$(field a State)" = exited ]
+	[ "$(field a ExitCode)" = 3 ]
+	grep -q got-term "$RC_ROOT/containers/$P-a/log"
+	# Everything the container had is gone.
+	[ ! -e "$RC_ROOT/containers/$P-a/pid" ]
+	[ ! -e "$RC_ROOT/containers/$P-a/netns" ]
+	! ls -d /sys/fs/cgroup/*/rc/"$P-a" 2>/dev/null || false
+}
+
+@test "rc-stop kills a process that ignores SIGTERM after the timeout" {
+	mk a sh -c 'trap "" TERM; echo up; while :; do sleep 0.1; done'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_log a up
+	run -0 rc-stop -t 1 "$P-a"
+	[ "$(field a ExitCode)" = 137 ]
+}
+
+@test "rc-stop uses the image's StopSignal" {
+	mk a sh -c 'trap "exit 7" USR1; echo up; while :; do sleep 0.1; done'
+	edit_config "$P-a" '.annotations["org.opencontainers.image.stopSignal"] = "SIGUSR1"'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_log a up
+	run -0 rc-stop -t 5 "$P-a"
+	[ "$(field a ExitCode)" = 7 ]
+}
+
+@test "stopping a stopped container is a clear error" {
+	mk a sh -c "$LOOP"
+	rc-unshare -d "$P-a" >/dev/null
+	wait_log a up
+	rc-stop "$P-a"
+	run -1 rc-stop "$P-a"
+	[ "$output" = "rc-stop: container $P-a is not running" ]
+	mk b true
+	run -1 rc-stop "$P-b"
+	echo "$output" | grep 'is not running'
+}
+
+@test "rc-kill sends a signal, SIGKILL by default" {
+	mk a sh -c 'trap "echo got-usr1" USR1; echo up; while :; do sleep 0.1; done'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_log a up
+	run -0 rc-kill -s USR1 "$P-a"
+	wait_log a got-usr1
+	[ "$(field a State)" = running ]
+	run -0 rc-kill "$P-a"
+	wait_state a exited
+	[ "$(field a ExitCode)" = 137 ]
+	run -1 rc-kill "$P-a"
+	echo "$output" | grep 'is not running'
+	run -2 rc-kill -s NOSUCHSIG "$P-a"
+	echo "$output" | grep 'invalid signal'
+}
+
+# ---- rc-exec ----
+
+@test "rc-exec runs in the container's hostname, pid namespace and filesystem" {
+	mk a sleep 1000
+	rc-unshare -d --hostname inside "$P-a" >/dev/null
+	echo marker >"$RC_ROOT/containers/$P-a/rootfs/only-here"
+	run -0 rc-exec "$P-a" sh -c 'hostname; cat /only-here; cat /proc/1/cmdline | tr "\0" " "; echo; cat /etc/alpine-release >/dev/null && echo alpine'
+	[ "${lines[0]}" = inside ]
+	[ "${lines[1]}" = marker ]
+	[ "${lines[2]}" = "sleep 1000 " ]
+	[ "${lines[3]}" = alpine ]
+	run -0 rc-exec "$P-a" sh -c 'echo $$'
+	[ "$output" -gt 1 ] && [ "$output" -lt 100 ]
+	rc-stop -t 1 "$P-a"
+}
+
+@test "rc-exec applies the container's cgroup, capabilities and no_new_privs" {
+	mk a sleep 1000
+	rc-unshare -d "$P-a" >/dev/null
+	run -0 rc-exec "$P-a" sh -c 'grep -E "^(CapEff|NoNewPrivs)" /proc/self/status'
+	[ "$output" = "$(printf 'CapEff:\t00000000a80425fb\nNoNewPrivs:\t1')" ]
+	rc-exec "$P-a" sleep 30 &
+	for _ in $(seq 100); do
+		n=$(cat /sys/fs/cgroup/pids/rc/"$P-a"/cgroup.procs | wc -l)
+		[ "$n" -ge 2 ] && break
+		sleep 0.05
+	done
+	[ "$n" -ge 2 ]
+	kill %1 || true
+	rc-stop -t 1 "$P-a"
+}
+
+@test "rc-exec takes -u, -w and -e and returns the command's status" {
+	mk a sleep 1000
+	rc-unshare -d "$P-a" >/dev/null
+	run -0 rc-exec -u nobody -w /tmp -e GREETING=hi "$P-a" sh -c 'id -un; pwd; echo $GREETING'
+	[ "$output" = "$(printf 'nobody\n/tmp\nhi')" ]
+	run -5 rc-exec "$P-a" sh -c 'exit 5'
+	run -127 rc-exec "$P-a" no-such-command
+	echo "$output" | grep 'not found'
+	run -0 rc-exec -t "$P-a" tty
+	echo "$output" | grep '^/dev/pts/'
+	rc-stop -t 1 "$P-a"
+	run -125 rc-exec "$P-a" true
+	echo "$output" | grep 'is not running'
+}
+
+# ---- rc-rm ----
+
+@test "rc-rm refuses a running container, -f stops and removes it" {
+	mk a sleep 1000
+	pid=$(rc-unshare -d "$P-a")
+	run -1 rc-rm "$P-a"
+	echo "$output" | grep "container $P-a is running"
+	kill -0 "$pid"
+	run -0 rc-rm -f "$P-a"
+	[ "$output" = "$P-a" ]
+	[ ! -e "$RC_ROOT/containers/$P-a" ]
+	gone "$pid"
+	! ls -d /sys/fs/cgroup/*/rc/"$P-a" 2>/dev/null || false
+}
+
+@test "rc-rm removes exited and created containers" {
+	mk a true
+	mk b true
+	rc-unshare -d "$P-a" >/dev/null
+	wait_state a exited
+	run -0 rc-rm "$P-a" "$P-b"
+	[ ! -e "$RC_ROOT/containers/$P-a" ]
+	[ ! -e "$RC_ROOT/containers/$P-b" ]
+}
+
+@test "rc-rm takes the container's network down" {
+	HOST=$P-host
+	ip netns add "$HOST"
+	ip -n "$HOST" link set lo up
+	mk a sleep 1000
+	nsenter --net="/run/netns/$HOST" rc-net-up -p 8080:80 "$P-a" >/dev/null
+	nsenter --net="/run/netns/$HOST" rc-unshare -d "$P-a" >/dev/null
+	hostif=$(. "$RC_ROOT/containers/$P-a/net.env" && echo "$HOST_IF")
+	ip -n "$HOST" link show "$hostif"
+	run -0 nsenter --net="/run/netns/$HOST" rc-rm -f "$P-a"
+	! ip -n "$HOST" link show "$hostif" 2>/dev/null || false
+	[ -z "$(ls "$RC_ROOT/net/ports")" ]
+	[ ! -e "$RC_ROOT/containers/$P-a" ]
+}
+
+# ---- restart policies ----
+
+@test "--restart on-failure:N restarts a failing container N times, then it stays exited" {
+	mk a sh -c 'echo run; exit 1'
+	rc-unshare -d --restart on-failure:2 "$P-a" >/dev/null
+	mon=$(monitor_of a)
+	for _ in $(seq 200); do gone "$mon" && break; sleep 0.05; done
+	[ "$(field a State)" = exited ]
+	[ "$(field a ExitCode)" = 1 ]
+	[ "$(field a Restarts)" = 2 ]
+	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = 3 ]
+}
+
+@test "--restart on-failure does not restart a container that succeeded" {
+	mk a sh -c 'echo run; exit 0'
+	rc-unshare -d --restart on-failure "$P-a" >/dev/null
+	wait_state a exited
+	sleep 0.3
+	[ "$(field a Restarts)" = 0 ]
+	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = 1 ]
+}
+
+@test "--restart no (the default) leaves a failed container exited" {
+	mk a sh -c 'echo run; exit 1'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_state a exited
+	sleep 0.3
+	[ "$(field a Restarts)" = 0 ]
+	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = 1 ]
+}
+
+@test "--restart always restarts whatever the status, keeps its pid file fresh, and rc-stop ends it" {
+	mk a sh -c 'echo run; sleep 0.2; exit 0'
+	rc-unshare -d --restart always "$P-a" >/dev/null
+	mon=$(monitor_of a)
+	for _ in $(seq 200); do [ "$(field a Restarts)" -ge 2 ] && break; sleep 0.05; done
+	[ "$(field a Restarts)" -ge 2 ]
+	# One monitor (the same process) across the restarts.
+	[ "$(monitor_of a)" = "$mon" ]
+	run -0 rc-stop "$P-a"
+	gone "$mon"
+	[ "$(field a State)" = exited ]
+	n=$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")
+	sleep 0.5
+	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = "$n" ]
+}
+
+@test "a restarted container that cannot start any more is recorded as exited" {
+	mk a sh -c 'echo run; exit 1'
+	rc-unshare -d --restart on-failure:3 "$P-a" >/dev/null
+	# Take its command away: the restarts fail with 127.
+	rm "$RC_ROOT/containers/$P-a/rootfs/bin/busybox"
+	mon=$(monitor_of a)
+	for _ in $(seq 200); do gone "$mon" && break; sleep 0.05; done
+	[ "$(field a State)" = exited ]
+	[ "$(field a ExitCode)" = 127 ]
+	grep -q 'not found\|No such file' "$RC_ROOT/containers/$P-a/log"
+}
+
+# ---- no daemon: monitors die, machines reboot ----
+
+@test "SIGKILL of one monitor leaves the other containers running and rc-ps honest" {
+	mk a sleep 1000
+	mk b sleep 1000
+	pa=$(rc-unshare -d "$P-a")
+	pb=$(rc-unshare -d "$P-b")
+	kill -9 "$(monitor_of a)"
+	for _ in $(seq 100); do gone "$pa" && break; sleep 0.05; done
+	gone "$pa"
+	[ "$(field a State)" = exited ]
+	[ "$(field b State)" = running ]
+	kill -0 "$pb"
+	run -0 rc-exec "$P-b" true
+	run -0 rc-ps -q
+	[ "$output" = "$P-b" ]
+	rc-stop -t 1 "$P-b"
+}
+
+@test "after a simulated reboot rc-ps shows every container exited and each starts again" {
+	mk a sleep 1000
+	mk b sleep 1000
+	pa=$(rc-unshare -d "$P-a")
+	pb=$(rc-unshare -d "$P-b")
+	kill -9 "$(monitor_of a)" "$(monitor_of b)" "$pa" "$pb"
+	for _ in $(seq 100); do gone "$pa" && gone "$pb" && break; sleep 0.05; done
+	[ "$(field a State)" = exited ]
+	[ "$(field b State)" = exited ]
+	run -0 rc-ps -q
+	[ -z "$output" ]
+	# A stale pid file is never trusted.
+	[ -f "$RC_ROOT/containers/$P-a/pid" ]
+	run -1 rc-kill "$P-a"
+	run -0 rc-unshare -d "$P-a"
+	[ "$(field a State)" = running ]
+	[ "$(field a Pid)" = "$output" ]
+	rc-stop -t 1 "$P-a"
+}
+
+# ---- names ----
+
+@test "unknown and malformed names give clear errors" {
+	for prog in rc-stop rc-kill rc-rm rc-logs; do
+		run -1 "$prog" nosuch
+		[ "$output" = "$prog: no such container: nosuch" ]
+		run -2 "$prog" '../x'
+		echo "$output" | grep 'invalid'
+	done
+	run -125 rc-exec nosuch true
+	[ "$output" = "rc-exec: no such container: nosuch" ]
+	run -2 rc-exec
+	run -2 rc-stop
+}
+
+@test "every lifecycle program has --help and --version" {
+	for prog in rc-ps rc-stop rc-kill rc-logs rc-exec rc-rm rc-monitor; do
+		run -0 "$prog" --help
+		echo "$output" | grep -q '^Usage:'
+		run -0 "$prog" --version
+		[ "$output" = "$prog 0.1.0" ]
+		run -2 "$prog" --no-such-option
+	done
+}
+
+# ---- many ----
+
+@test "20 containers started in parallel all come up with distinct names, addresses and ports" {
+	HOST=$P-host
+	ip netns add "$HOST"
+	ip -n "$HOST" link set lo up
+	for i in $(seq 20); do mk "w$i" /usr/local/bin/busybox httpd -f -p 80 -h /var/www; done
+	pids=()
+	for i in $(seq 20); do
+		( nsenter --net="/run/netns/$HOST" rc-net-up -p "$((8100 + i)):80" "$P-w$i" >/dev/null &&
+		  nsenter --net="/run/netns/$HOST" rc-unshare -d "$P-w$i" >/dev/null ) 3>&- &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do wait "$p"; done
+	run -0 rc-ps --format '{{.Name}} {{.State}} {{.IP}} {{.Ports}}'
+	[ "${#lines[@]}" -eq 20 ]
+	[ "$(echo "$output" | awk '$2 == "running"' | wc -l)" -eq 20 ]
+	[ "$(echo "$output" | awk '{ print $1 }' | sort -u | wc -l)" -eq 20 ]
+	[ "$(echo "$output" | awk '{ print $3 }' | grep -c '^10\.89\.')" -eq 20 ]
+	[ "$(echo "$output" | awk '{ print $3 }' | sort -u | wc -l)" -eq 20 ]
+	[ "$(echo "$output" | awk '{ print $4 }' | sort -u | wc -l)" -eq 20 ]
+	for i in $(seq 20); do
+		for _ in $(seq 50); do
+			out=$(nsenter --net="/run/netns/$HOST" curl -s --max-time 2 "http://127.0.0.1:$((8100 + i))/") && break
+			sleep 0.1
+		done
+		[ "$out" = '<h1>hello from rc</h1>' ]
+	done
+	names=$(rc-ps -q)
+	nsenter --net="/run/netns/$HOST" rc-rm -f $names >/dev/null
+	[ -z "$(rc-ps -a -q)" ]
+}
