@@ -1,4 +1,5 @@
 /* rc-kill - send a signal to running containers. */
+#include "cli.h"
 #include "err.h"
 #include "lifecycle.h"
 #include "state.h"
@@ -25,6 +26,11 @@ static const char usage[] =
 "Exit status: 0 when every NAME was signalled, 1 when one was not running,\n"
 "2 for a usage error.\n";
 
+static int kill_one(const char *root, const char *name, void *arg, struct rc_err *e)
+{
+	return rc_ctr_kill(root, name, *(int *)arg, e);
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_ROOT = 256 };
@@ -36,7 +42,7 @@ int main(int argc, char **argv)
 	};
 	const char *root = NULL;
 	struct rc_err e = { 0 };
-	int c, sig = SIGKILL, status = 0;
+	int c, sig = SIGKILL;
 
 	while ((c = getopt_long(argc, argv, "s:hV", opts, NULL)) != -1) {
 		switch (c) {
@@ -54,18 +60,5 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind == argc) {
-		fprintf(stderr, PROG ": missing container NAME\nTry '" PROG " --help' for more information.\n");
-		return 2;
-	}
-	for (int i = optind; i < argc; i++) {
-		e = (struct rc_err){ 0 };
-		if (rc_ctr_kill(rc_root(root), argv[i], sig, &e) < 0) {
-			rc_err_print(PROG, &e);
-			status = e.status == 2 && status != 1 ? 2 : 1;
-		} else {
-			printf("%s\n", argv[i]);
-		}
-	}
-	return status;
+	return rc_cli_each_name(PROG, argc, argv, optind, root, kill_one, &sig);
 }

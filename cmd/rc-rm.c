@@ -1,4 +1,5 @@
 /* rc-rm - remove containers. */
+#include "cli.h"
 #include "err.h"
 #include "lifecycle.h"
 #include "state.h"
@@ -22,6 +23,11 @@ static const char usage[] =
 "\n"
 "Exit status: 0 when every NAME was removed, 1 otherwise, 2 for a usage error.\n";
 
+static int rm_one(const char *root, const char *name, void *arg, struct rc_err *e)
+{
+	return rc_ctr_rm(root, name, *(bool *)arg, e);
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_ROOT = 256 };
@@ -33,7 +39,7 @@ int main(int argc, char **argv)
 	};
 	const char *root = NULL;
 	bool force = false;
-	int c, status = 0;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "fhV", opts, NULL)) != -1) {
 		switch (c) {
@@ -46,19 +52,5 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind == argc) {
-		fprintf(stderr, PROG ": missing container NAME\nTry '" PROG " --help' for more information.\n");
-		return 2;
-	}
-	for (int i = optind; i < argc; i++) {
-		struct rc_err e = { 0 };
-
-		if (rc_ctr_rm(rc_root(root), argv[i], force, &e) < 0) {
-			rc_err_print(PROG, &e);
-			status = e.status == 2 && status != 1 ? 2 : 1;
-		} else {
-			printf("%s\n", argv[i]);
-		}
-	}
-	return status;
+	return rc_cli_each_name(PROG, argc, argv, optind, root, rm_one, &force);
 }

@@ -1,4 +1,5 @@
 /* rc-stop - stop running containers. */
+#include "cli.h"
 #include "err.h"
 #include "lifecycle.h"
 #include "state.h"
@@ -24,6 +25,17 @@ static const char usage[] =
 "Exit status: 0 when every NAME was stopped, 1 when one was not running or\n"
 "could not be stopped, 2 for a usage error.\n";
 
+static int stop_one(const char *root, const char *name, void *arg, struct rc_err *e)
+{
+	bool was;
+
+	if (rc_ctr_stop(root, name, *(int *)arg, &was, e) < 0)
+		return -1;
+	if (!was)
+		return rc_errf(e, 0, "container %s is not running", name);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_ROOT = 256 };
@@ -34,7 +46,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = NULL;
-	int c, timeout = 10, status = 0;
+	int c, timeout = 10;
 	char *end;
 
 	while ((c = getopt_long(argc, argv, "t:hV", opts, NULL)) != -1) {
@@ -54,23 +66,5 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind == argc) {
-		fprintf(stderr, PROG ": missing container NAME\nTry '" PROG " --help' for more information.\n");
-		return 2;
-	}
-	for (int i = optind; i < argc; i++) {
-		struct rc_err e = { 0 };
-		bool was;
-
-		if (rc_ctr_stop(rc_root(root), argv[i], timeout, &was, &e) < 0) {
-			rc_err_print(PROG, &e);
-			status = e.status == 2 && status != 1 ? 2 : 1;
-		} else if (!was) {
-			fprintf(stderr, PROG ": container %s is not running\n", argv[i]);
-			status = 1;
-		} else {
-			printf("%s\n", argv[i]);
-		}
-	}
-	return status;
+	return rc_cli_each_name(PROG, argc, argv, optind, root, stop_one, &timeout);
 }
