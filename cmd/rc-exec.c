@@ -1,8 +1,8 @@
 /* rc-exec - run a command in a running container. */
-#include "err.h"
-#include "exec.h"
-#include "spec.h"
-#include "state.h"
+#include "base/err.h"
+#include "runtime/exec.h"
+#include "runtime/spec.h"
+#include "base/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

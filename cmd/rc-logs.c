@@ -1,8 +1,8 @@
 /* rc-logs - print a detached container's output. */
-#include "ctr.h"
-#include "err.h"
-#include "logfile.h"
-#include "state.h"
+#include "lifecycle/ctr.h"
+#include "base/err.h"
+#include "lifecycle/logfile.h"
+#include "base/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

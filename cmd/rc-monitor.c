@@ -1,8 +1,8 @@
 /* rc-monitor - the small process that stays with a detached container.
  * Started by rc-unshare -d (never by hand); see lib/monitor.h. */
-#include "err.h"
-#include "monitor.h"
-#include "state.h"
+#include "base/err.h"
+#include "lifecycle/monitor.h"
+#include "base/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

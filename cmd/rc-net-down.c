@@ -3,9 +3,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "err.h"
-#include "net.h"
-#include "state.h"
+#include "base/err.h"
+#include "net/net.h"
+#include "base/state.h"
 
 #define PROG "rc-net-down"
 

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "net.h"
-#include "state.h"
+#include "base/err.h"
+#include "net/net.h"
+#include "base/state.h"
 
 #define PROG "rc-net-up"
 #define MAX_PORTS 128

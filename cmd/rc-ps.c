@@ -1,7 +1,7 @@
 /* rc-ps - list containers and their state. */
-#include "err.h"
-#include "lifecycle.h"
-#include "state.h"
+#include "base/err.h"
+#include "lifecycle/lifecycle.h"
+#include "base/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,10 +1,10 @@
 /* rc-pull - fetch an image from a registry into the content store. */
-#include "auth.h"
-#include "err.h"
-#include "manifest.h"
-#include "pull.h"
-#include "ref.h"
-#include "state.h"
+#include "image/auth.h"
+#include "base/err.h"
+#include "image/manifest.h"
+#include "image/pull.h"
+#include "image/ref.h"
+#include "base/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

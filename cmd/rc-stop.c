@@ -1,8 +1,8 @@
 /* rc-stop - stop running containers. */
-#include "cli.h"
-#include "err.h"
-#include "lifecycle.h"
-#include "state.h"
+#include "base/cli.h"
+#include "base/err.h"
+#include "lifecycle/lifecycle.h"
+#include "base/state.h"
 
 #include <getopt.h>
 #include <stdio.h>

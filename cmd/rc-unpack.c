@@ -1,8 +1,8 @@
 /* rc-unpack IMAGE NAME - make container NAME from an image in the store:
  * $RC_ROOT/containers/NAME/{rootfs/,config.json,image}. Prints NAME. */
-#include "err.h"
-#include "state.h"
-#include "unpack.h"
+#include "base/err.h"
+#include "base/state.h"
+#include "image/unpack.h"
 
 #include <getopt.h>
 #include <signal.h>

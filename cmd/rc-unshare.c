@@ -1,13 +1,13 @@
 /* rc-unshare - run a container's process in new namespaces inside its rootfs. */
-#include "cgroups.h"
-#include "cleanup.h"
-#include "err.h"
-#include "logfile.h"
-#include "monitor.h"
-#include "netns.h"
-#include "run.h"
-#include "spec.h"
-#include "state.h"
+#include "runtime/cgroups.h"
+#include "base/cleanup.h"
+#include "base/err.h"
+#include "lifecycle/logfile.h"
+#include "lifecycle/monitor.h"
+#include "net/netns.h"
+#include "runtime/run.h"
+#include "runtime/spec.h"
+#include "base/state.h"
 
 #include <errno.h>
 #include <fcntl.h>

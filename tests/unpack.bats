@@ -859,7 +859,7 @@ wheel:x:10:root
 }
 
 # crun 1.8 refuses this machine's hybrid cgroups unless hugetlb moves to v1
-# (see MACHINE.md); undone at the end when this suite did it.
+# (see tests/README.md); undone at the end when this suite did it.
 crun_setup() {
 	if [ -d /sys/fs/cgroup/unified ] && ! mountpoint -q /sys/fs/cgroup/hugetlb; then
 		mkdir -p /sys/fs/cgroup/hugetlb

@@ -10,7 +10,7 @@ PROBE='grep -E "^(Cap|NoNewPrivs|Seccomp)" /proc/self/status; echo "host=$(hostn
 
 setup_file() {
 	# crun 1.8 refuses a hybrid host whose cgroup2 tree has a controller;
-	# moving hugetlb to v1 is the harmless work-around (MACHINE.md).
+	# moving hugetlb to v1 is the harmless work-around (tests/README.md).
 	if ! mountpoint -q /sys/fs/cgroup/hugetlb; then
 		mkdir -p /sys/fs/cgroup/hugetlb
 		mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb

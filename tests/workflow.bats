@@ -2,7 +2,7 @@
 # The whole workflow, program to program, as a user pipes it: an image pushed
 # to a real registry on loopback is pulled, unpacked, run and networked, and
 # everything is taken down again. Networking happens inside a throwaway
-# "host" network namespace (DESIGN.md's network test rule).
+# "host" network namespace (the network rule in tests/README.md).
 
 load helpers/common
 load helpers/registry

@@ -23,7 +23,7 @@ bundle=$RC_ROOT/containers/bench
 "$here/../helpers/mkbundle" "$bundle" /bin/true
 rootfs=$bundle/rootfs
 
-# crun 1.8 needs hugetlb off the cgroup2 tree on this hybrid host (MACHINE.md).
+# crun 1.8 needs hugetlb off the cgroup2 tree on this hybrid host (tests/README.md).
 if [ -d /sys/fs/cgroup/unified ] && ! mountpoint -q /sys/fs/cgroup/hugetlb; then
 	mkdir -p /sys/fs/cgroup/hugetlb
 	mount -t cgroup -o hugetlb cgroup /sys/fs/cgroup/hugetlb && mounted_hugetlb=1

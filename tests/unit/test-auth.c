@@ -1,5 +1,5 @@
 /* test-auth.c - WWW-Authenticate challenges and registry credentials. */
-#include "auth.h"
+#include "image/auth.h"
 #include "tap.h"
 
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* Unit tests for lib/cgroups.c: the v2 backend against a fake cgroupfs
  * directory, and the limit parsers. (The v1 backend is exercised for real
  * by tests/unshare.bats on this machine.) */
-#include "cgroups.h"
-#include "fs.h"
+#include "runtime/cgroups.h"
+#include "base/fs.h"
 #include "tap.h"
 
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 /* Unit tests for lib/devices.c: the cgroup v2 device rules, loaded as eBPF
  * into a scratch cgroup on this machine's cgroup2 tree (on a hybrid host,
  * /sys/fs/cgroup/unified), with a child process trying real devices. */
-#include "devices.h"
+#include "runtime/devices.h"
 #include "tap.h"
 
 #include <errno.h>

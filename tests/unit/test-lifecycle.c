@@ -1,9 +1,9 @@
 /* Unit tests for the lifecycle's pure logic: restart policies, signal
  * names, "ago", the log's rotation and tail, and /proc start times. */
-#include "ctr.h"
-#include "lifecycle.h"
-#include "logfile.h"
-#include "monitor.h"
+#include "lifecycle/ctr.h"
+#include "lifecycle/lifecycle.h"
+#include "lifecycle/logfile.h"
+#include "lifecycle/monitor.h"
 #include "tap.h"
 
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* test-manifest.c - manifest parsing and platform choice. */
-#include "manifest.h"
+#include "image/manifest.h"
 #include "tap.h"
 
 #include <stdio.h>

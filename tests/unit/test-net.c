@@ -1,10 +1,10 @@
 /* test-net.c - subnets, address picking, leases, published ports, the
  * container's resolv.conf and the host interface names. */
-#include "etcfiles.h"
-#include "fs.h"
-#include "ipam.h"
-#include "net.h"
-#include "ports.h"
+#include "net/etcfiles.h"
+#include "base/fs.h"
+#include "net/ipam.h"
+#include "net/net.h"
+#include "net/ports.h"
 #include "tap.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 /* Unit tests for lib/etcfiles.c: the container's resolv.conf. */
-#include "etcfiles.h"
+#include "net/etcfiles.h"
 #include "tap.h"
 
 #include <stdlib.h>

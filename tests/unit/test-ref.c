@@ -1,5 +1,5 @@
 /* test-ref.c - image reference parsing and normalisation. */
-#include "ref.h"
+#include "image/ref.h"
 #include "tap.h"
 
 #include <string.h>

@@ -1,5 +1,5 @@
 /* Unit tests for lib/spec.c: reading OCI runtime configs. */
-#include "spec.h"
+#include "runtime/spec.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* test-store.c - names, digests and the OCI layout content store. */
-#include "fs.h"
-#include "state.h"
-#include "store.h"
+#include "base/fs.h"
+#include "base/state.h"
+#include "image/store.h"
 #include "tap.h"
 
 #include <errno.h>

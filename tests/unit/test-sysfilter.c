@@ -1,5 +1,5 @@
 /* Unit tests for lib/sysfilter.c: compiling OCI seccomp profiles. */
-#include "sysfilter.h"
+#include "runtime/sysfilter.h"
 #include "tap.h"
 
 int main(void)

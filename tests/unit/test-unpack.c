@@ -1,13 +1,13 @@
 /* test-unpack.c - the pure logic under rc-unpack: path cleaning, in-root
  * resolution (openat2 and the userspace walk), whiteout names, reference
  * normalisation, media types, users, and config.json generation. */
-#include "cleanup.h"
-#include "fs.h"
-#include "image.h"
-#include "ref.h"
-#include "layer.h"
-#include "ocispec.h"
-#include "safepath.h"
+#include "base/cleanup.h"
+#include "base/fs.h"
+#include "image/image.h"
+#include "image/ref.h"
+#include "image/layer.h"
+#include "runtime/ocispec.h"
+#include "base/safepath.h"
 #include "tap.h"
 
 #include <errno.h>

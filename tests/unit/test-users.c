@@ -1,5 +1,5 @@
 /* Unit tests for lib/users.c: USER[:GROUP] against the container's files. */
-#include "users.h"
+#include "runtime/users.h"
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,0 +1,197 @@
+/* ctr.c - a container's lifecycle state; see ctr.h. */
+#include "lifecycle/ctr.h"
+#include "base/cleanup.h"
+#include "base/fs.h"
+#include "base/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *rc_ctr_state_name(enum rc_ctr_state s)
+{
+	static const char *const names[] = { "created", "running", "restarting", "exited" };
+
+	return names[s];
+}
+
+unsigned long long rc_proc_starttime(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long start = 0;
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+	char *p;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold anything, ')' too: fields follow the last. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	/* p[2] is field 3, the state: a zombie supervises nothing any more. */
+	if (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
+		return 0;
+	p += 2;
+	/* Field 22 is the start time. */
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p || sscanf(p, "%llu", &start) != 1)
+		start = 0;
+	return start;
+}
+
+int rc_ctr_open(const char *root, const char *name, struct rc_err *e)
+{
+	_cleanup_close_ int containers = -1;
+	int fd;
+
+	if (rc_name_check(name, e) < 0)
+		return rc_err_status(e, 2);
+	containers = rc_state_dir(root, "containers", false, e);
+	fd = containers < 0 ? -1 : openat(containers, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return rc_errf(e, 0, "no such container: %s", name);
+	return fd;
+}
+
+int rc_ctr_write_num(int dirfd, const char *file, long long v, struct rc_err *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%lld\n", v);
+
+	return rc_write_file_nosync_at(dirfd, file, buf, (size_t)n, 0644, e);
+}
+
+long long rc_ctr_read_num(int dirfd, const char *file, long long dflt)
+{
+	char buf[64], *end;
+	_cleanup_close_ int fd = openat(dirfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+	long long v;
+
+	if (fd < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
+		return dflt;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno || end == buf || (*end && *end != '\n' && *end != ' '))
+		return dflt;
+	return v;
+}
+
+int rc_ctr_mark(int dirfd, const char *file, struct rc_err *e)
+{
+	return rc_write_file_nosync_at(dirfd, file, "", 0, 0644, e);
+}
+
+int rc_ctr_set_monitor(int dirfd, struct rc_err *e)
+{
+	char buf[64];
+	int n = snprintf(buf, sizeof buf, "%d %llu\n", (int)getpid(), rc_proc_starttime(getpid()));
+
+	return rc_write_file_nosync_at(dirfd, "monitor", buf, (size_t)n, 0644, e);
+}
+
+/* The recorded monitor's pid when that very process still lives, else 0. */
+static pid_t live_monitor(int dirfd)
+{
+	char buf[64];
+	_cleanup_close_ int fd = openat(dirfd, "monitor", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	unsigned long long start;
+	int pid;
+	ssize_t n;
+
+	if (fd < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (sscanf(buf, "%d %llu", &pid, &start) != 2 || pid <= 0 || !start)
+		return 0;
+	return rc_proc_starttime(pid) == start ? pid : 0;
+}
+
+static bool exists(int dirfd, const char *file)
+{
+	return faccessat(dirfd, file, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+void rc_ctr_status(int dirfd, struct rc_ctr_status *s)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof *s);
+	s->exit_code = -1;
+	if (fstatat(dirfd, "config.json", &st, 0) == 0)
+		s->created = st.st_mtim.tv_sec;
+	s->restarts = (int)rc_ctr_read_num(dirfd, "restarts", 0);
+	s->started = rc_ctr_read_num(dirfd, "started", 0);
+	s->monitor = live_monitor(dirfd);
+	if (s->monitor) {
+		s->pid = (pid_t)rc_ctr_read_num(dirfd, "pid", 0);
+		if (exists(dirfd, "restarting")) {
+			s->state = RC_CTR_RESTARTING;
+			s->pid = 0;
+		} else {
+			/* No pid yet: it is being started. */
+			s->state = s->pid ? RC_CTR_RUNNING : RC_CTR_CREATED;
+		}
+		return;
+	}
+	if (exists(dirfd, "exit")) {
+		s->state = RC_CTR_EXITED;
+		s->exit_code = (int)rc_ctr_read_num(dirfd, "exit", -1);
+		s->finished = rc_ctr_read_num(dirfd, "finished", 0);
+	} else if (exists(dirfd, "monitor")) {
+		/* Its monitor died without recording the end (SIGKILL, a
+		 * reboot); the container went with it (PR_SET_PDEATHSIG). */
+		s->state = RC_CTR_EXITED;
+		s->exit_code = 137;
+	}
+}
+
+int rc_ctr_wait(int dirfd, int timeout_ms)
+{
+	struct timespec t0, t;
+	pid_t pid = live_monitor(dirfd);
+	_cleanup_close_ int pfd = -1;
+
+	if (!pid)
+		return 0;
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* The pid may have been reused between the two looks: check again. */
+	if (pfd < 0 || live_monitor(dirfd) != pid) {
+		if (pfd < 0 && errno != ESRCH)
+			goto poll_loop;
+		return live_monitor(dirfd) ? 1 : 0;
+	}
+	{
+		struct pollfd p = { pfd, POLLIN, 0 };
+		int r;
+		while ((r = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+			;
+		return r > 0 ? 0 : 1;
+	}
+poll_loop:
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		if (!live_monitor(dirfd))
+			return 0;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (timeout_ms >= 0 && (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >= timeout_ms)
+			return 1;
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+}

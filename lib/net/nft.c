@@ -1,0 +1,547 @@
+/* nft.c - rc's nftables table; see nft.h. */
+#include "net/nft.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/cleanup.h"
+#include "net/ipam.h"
+#include "net/netlink.h"
+
+/* ---- building rules, one expression at a time ---- */
+
+static void add(struct nftnl_rule *r, struct nftnl_expr *x)
+{
+	nftnl_rule_add_expr(r, x);
+}
+
+static struct nftnl_expr *expr(const char *name)
+{
+	struct nftnl_expr *x = nftnl_expr_alloc(name);
+
+	if (!x)
+		abort(); /* out of memory: nothing sensible left to do */
+	return x;
+}
+
+/* reg1 = ip header bytes [off, off+len) */
+static void load_ip(struct nftnl_rule *r, uint32_t off, uint32_t len)
+{
+	struct nftnl_expr *x = expr("payload");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, off);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	add(r, x);
+}
+
+static void cmp(struct nftnl_rule *r, enum nft_cmp_ops op, const void *data, uint32_t len)
+{
+	struct nftnl_expr *x = expr("cmp");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CMP_OP, op);
+	nftnl_expr_set(x, NFTNL_EXPR_CMP_DATA, data, len);
+	add(r, x);
+}
+
+/* reg1 &= mask (len bytes) */
+static void mask(struct nftnl_rule *r, const void *m, uint32_t len)
+{
+	struct nftnl_expr *x = expr("bitwise");
+	uint32_t zero[4] = { 0 };
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_BITWISE_LEN, len);
+	nftnl_expr_set(x, NFTNL_EXPR_BITWISE_MASK, m, len);
+	nftnl_expr_set(x, NFTNL_EXPR_BITWISE_XOR, zero, len);
+	add(r, x);
+}
+
+/* ip saddr net/prefix */
+static void match_saddr(struct nftnl_rule *r, struct in_addr net, int prefix)
+{
+	in_addr_t m = rc_prefix_mask(prefix);
+
+	load_ip(r, 12, 4); /* ip saddr */
+	mask(r, &m, 4);
+	cmp(r, NFT_CMP_EQ, &net.s_addr, 4);
+}
+
+static void match_daddr(struct nftnl_rule *r, struct in_addr addr)
+{
+	load_ip(r, 16, 4); /* ip daddr */
+	cmp(r, NFT_CMP_EQ, &addr.s_addr, 4);
+}
+
+/* iifname/oifname (key) op name */
+static void match_ifname(struct nftnl_rule *r, uint32_t key, enum nft_cmp_ops op,
+			 const char *name)
+{
+	struct nftnl_expr *x = expr("meta");
+	char padded[IFNAMSIZ] = { 0 };
+
+	strncpy(padded, name, IFNAMSIZ - 1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	add(r, x);
+	cmp(r, op, padded, IFNAMSIZ);
+}
+
+/* ct status dnat */
+static void match_ct_dnat(struct nftnl_rule *r)
+{
+	struct nftnl_expr *x = expr("ct");
+	uint32_t bit = IPS_DST_NAT, zero = 0;
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	add(r, x);
+	mask(r, &bit, 4);
+	cmp(r, NFT_CMP_NEQ, &zero, 4);
+}
+
+/* fib daddr type local: addressed to one of this host's own addresses */
+static void match_local_daddr(struct nftnl_rule *r)
+{
+	struct nftnl_expr *x = expr("fib");
+	uint32_t local = RTN_LOCAL;
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	add(r, x);
+	cmp(r, NFT_CMP_EQ, &local, 4);
+}
+
+/* meta l4proto proto th dport port */
+static void match_dport(struct nftnl_rule *r, uint8_t proto, uint16_t port)
+{
+	struct nftnl_expr *x = expr("meta");
+	uint16_t nport = htons(port);
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	add(r, x);
+	cmp(r, NFT_CMP_EQ, &proto, 1);
+	x = expr("payload");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_OFFSET, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	add(r, x);
+	cmp(r, NFT_CMP_EQ, &nport, 2);
+}
+
+static void masquerade(struct nftnl_rule *r)
+{
+	add(r, expr("masq"));
+}
+
+static void verdict_accept(struct nftnl_rule *r)
+{
+	struct nftnl_expr *x = expr("immediate");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
+	add(r, x);
+}
+
+/* dnat to addr:port */
+static void dnat(struct nftnl_rule *r, struct in_addr addr, uint16_t port)
+{
+	struct nftnl_expr *x = expr("immediate");
+	uint16_t nport = htons(port);
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set(x, NFTNL_EXPR_IMM_DATA, &addr.s_addr, 4);
+	add(r, x);
+	x = expr("immediate");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_2);
+	nftnl_expr_set(x, NFTNL_EXPR_IMM_DATA, &nport, 2);
+	add(r, x);
+	x = expr("nat");
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
+	add(r, x);
+}
+
+static struct nftnl_rule *rule(const char *chain, const char *owner)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+
+	if (!r || !ud)
+		abort();
+	nftnl_rule_set_u32(r, NFTNL_RULE_FAMILY, NFPROTO_IPV4);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RC_NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	/* The comment nft(8) shows, and the owner rc-net-down looks for. */
+	nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, owner);
+	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
+			    nftnl_udata_buf_len(ud));
+	nftnl_udata_buf_free(ud);
+	return r;
+}
+
+/* ---- one batch ---- */
+
+struct batch {
+	char *buf;
+	struct mnl_nlmsg_batch *b;
+	uint32_t seq;
+	unsigned int n;            /* messages that will be acked */
+};
+
+static int batch_start(struct batch *bt, size_t size)
+{
+	bt->buf = malloc(size);
+	if (!bt->buf)
+		return -1;
+	bt->b = mnl_nlmsg_batch_start(bt->buf, size);
+	bt->seq = 1;
+	bt->n = 0;
+	nftnl_batch_begin(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	mnl_nlmsg_batch_next(bt->b);
+	return 0;
+}
+
+static void batch_free(struct batch *bt)
+{
+	if (bt->b)
+		mnl_nlmsg_batch_stop(bt->b);
+	free(bt->buf);
+}
+
+static struct nlmsghdr *batch_msg(struct batch *bt, uint16_t type, uint16_t flags)
+{
+	bt->n++;
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(bt->b), type, NFPROTO_IPV4,
+				     flags | NLM_F_ACK, bt->seq++);
+}
+
+static void batch_add_rule(struct batch *bt, struct nftnl_rule *r)
+{
+	struct nlmsghdr *nlh = batch_msg(bt, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	mnl_nlmsg_batch_next(bt->b);
+}
+
+static int batch_send(struct batch *bt)
+{
+	struct rc_nl nl;
+	struct rc_err ignored;
+	int r;
+
+	nftnl_batch_end(mnl_nlmsg_batch_current(bt->b), bt->seq++);
+	mnl_nlmsg_batch_next(bt->b);
+	if (rc_nl_open(&nl, NETLINK_NETFILTER, &ignored) < 0)
+		return -ignored.code;
+	r = rc_nl_batch(&nl, mnl_nlmsg_batch_head(bt->b), mnl_nlmsg_batch_size(bt->b), bt->n);
+	rc_nl_close(&nl);
+	return r;
+}
+
+/* ---- reading the table ---- */
+
+struct rc_rule {
+	char chain[64];
+	char owner[NFT_USERDATA_MAXLEN];
+	uint64_t handle;
+};
+
+struct rule_list {
+	struct rc_rule *v;
+	size_t n, cap;
+	bool oom;
+};
+
+static int comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	const char **ret = data;
+
+	if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT && nftnl_udata_len(attr) > 0) {
+		const char *s = nftnl_udata_get(attr);
+		if (s[nftnl_udata_len(attr) - 1] == '\0')
+			*ret = s;
+	}
+	return 0;
+}
+
+static int rule_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rule_list *l = data;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	const char *chain, *owner = "";
+	const void *ud;
+	uint32_t len = 0;
+
+	if (!r || nftnl_rule_nlmsg_parse(nlh, r) < 0)
+		goto out;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 32;
+		struct rc_rule *nv = realloc(l->v, ncap * sizeof *nv);
+		if (!nv) {
+			l->oom = true;
+			goto out;
+		}
+		l->v = nv;
+		l->cap = ncap;
+	}
+	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
+	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+	if (ud)
+		nftnl_udata_parse(ud, len, comment_cb, &owner);
+	snprintf(l->v[l->n].chain, sizeof l->v[l->n].chain, "%s", chain ? chain : "");
+	snprintf(l->v[l->n].owner, sizeof l->v[l->n].owner, "%s", owner);
+	l->v[l->n].handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+	l->n++;
+out:
+	nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+/* The rules of rc's table; *ret_exists false (and no rules) without it. */
+static int list_rules(struct rule_list *l, bool *ret_exists, struct rc_err *e)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+	struct rc_nl nl;
+	int ret;
+
+	memset(l, 0, sizeof *l);
+	if (!r)
+		return rc_errf(e, ENOMEM, "listing the rules of table ip %s", RC_NFT_TABLE);
+	if (rc_nl_open(&nl, NETLINK_NETFILTER, e) < 0) {
+		nftnl_rule_free(r);
+		return -1;
+	}
+	nlh = nftnl_nlmsg_build_hdr(nl.buf, NFT_MSG_GETRULE, NFPROTO_IPV4,
+				    NLM_F_DUMP | NLM_F_ACK, ++nl.seq);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RC_NFT_TABLE);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	ret = rc_nl_talk(&nl, nlh, rule_cb, l);
+	rc_nl_close(&nl);
+	*ret_exists = ret != -ENOENT;
+	if (ret == -ENOENT)
+		return 0;
+	if (ret < 0 || l->oom) {
+		free(l->v);
+		return rc_errf(e, ret < 0 ? -ret : ENOMEM, "listing the rules of table ip %s",
+			       RC_NFT_TABLE);
+	}
+	return 0;
+}
+
+static bool has_owner(const struct rule_list *l, const char *owner)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].owner, owner))
+			return true;
+	return false;
+}
+
+/* ---- rc_nft_up ---- */
+
+static void add_table_and_chains(struct batch *bt)
+{
+	static const struct { const char *name, *type; uint32_t hook; int prio; } chains[] = {
+		{ "prerouting", "nat", NF_INET_PRE_ROUTING, -100 },
+		{ "output", "nat", NF_INET_LOCAL_OUT, -100 },
+		{ "postrouting", "nat", NF_INET_POST_ROUTING, 100 },
+		{ "forward", "filter", NF_INET_FORWARD, 0 },
+	};
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!t)
+		abort();
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, RC_NFT_TABLE);
+	nlh = batch_msg(bt, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_table_free(t);
+	mnl_nlmsg_batch_next(bt->b);
+	for (size_t i = 0; i < sizeof chains / sizeof chains[0]; i++) {
+		struct nftnl_chain *c = nftnl_chain_alloc();
+		if (!c)
+			abort();
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, RC_NFT_TABLE);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, chains[i].name);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, chains[i].type);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, chains[i].hook);
+		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, chains[i].prio);
+		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+		nlh = batch_msg(bt, NFT_MSG_NEWCHAIN, NLM_F_CREATE);
+		nftnl_chain_nlmsg_build_payload(nlh, c);
+		nftnl_chain_free(c);
+		mnl_nlmsg_batch_next(bt->b);
+	}
+}
+
+static void add_bridge_rules(struct batch *bt, const char *bridge, const char *owner,
+			     struct in_addr net, int prefix)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK & 0xff000000) };
+	struct nftnl_rule *r;
+
+	/* The containers reaching out: ip saddr NET oifname != BRIDGE masquerade */
+	r = rule("postrouting", owner);
+	match_saddr(r, net, prefix);
+	match_ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, bridge);
+	masquerade(r);
+	batch_add_rule(bt, r);
+	/* Hairpin: a container reaching a published port comes back onto the
+	 * bridge; without this the answer would go straight back to it from the
+	 * other container's address, which it never asked. */
+	r = rule("postrouting", owner);
+	match_saddr(r, net, prefix);
+	match_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
+	match_ct_dnat(r);
+	masquerade(r);
+	batch_add_rule(bt, r);
+	/* The host's 127.0.0.1 reaching a published port: the container cannot
+	 * answer a loopback source (route_localnet on the bridge lets it out). */
+	r = rule("postrouting", owner);
+	match_saddr(r, lo, 8);
+	match_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
+	masquerade(r);
+	batch_add_rule(bt, r);
+	r = rule("forward", owner);
+	match_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+	verdict_accept(r);
+	batch_add_rule(bt, r);
+	r = rule("forward", owner);
+	match_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
+	verdict_accept(r);
+	batch_add_rule(bt, r);
+}
+
+static void add_port_rules(struct batch *bt, const char *owner, struct in_addr ip,
+			   const struct rc_port *p)
+{
+	static const char *const chains[] = { "prerouting", "output" };
+
+	for (size_t i = 0; i < 2; i++) {
+		struct nftnl_rule *r = rule(chains[i], owner);
+		if (p->host_ip.s_addr != INADDR_ANY)
+			match_daddr(r, p->host_ip);
+		else
+			match_local_daddr(r);
+		match_dport(r, p->proto, p->host_port);
+		dnat(r, ip, p->ctr_port);
+		batch_add_rule(bt, r);
+	}
+}
+
+int rc_nft_up(const char *bridge, struct in_addr net, int prefix, const char *name,
+	      struct in_addr ip, const struct rc_port *ports, size_t n, struct rc_err *e)
+{
+	char bowner[NFT_USERDATA_MAXLEN], cowner[NFT_USERDATA_MAXLEN];
+	struct batch bt = { 0 };
+	struct rule_list l;
+	bool exists;
+	int r;
+
+	snprintf(bowner, sizeof bowner, "bridge %s", bridge);
+	snprintf(cowner, sizeof cowner, "container %s", name);
+	if (list_rules(&l, &exists, e) < 0)
+		return -1;
+	if (batch_start(&bt, 16384 + n * 2048) < 0) {
+		free(l.v);
+		return rc_errf(e, ENOMEM, "writing table ip %s", RC_NFT_TABLE);
+	}
+	add_table_and_chains(&bt);
+	if (!has_owner(&l, bowner))
+		add_bridge_rules(&bt, bridge, bowner, net, prefix);
+	for (size_t i = 0; i < n; i++)
+		add_port_rules(&bt, cowner, ip, &ports[i]);
+	free(l.v);
+	r = batch_send(&bt);
+	batch_free(&bt);
+	if (r < 0)
+		return rc_errf(e, -r, "writing the rules of %s to table ip %s", name, RC_NFT_TABLE);
+	return 0;
+}
+
+/* ---- rc_nft_down ---- */
+
+int rc_nft_down(const char *bridge, const char *name, bool drop_bridge, struct rc_err *e)
+{
+	char bowner[NFT_USERDATA_MAXLEN], cowner[NFT_USERDATA_MAXLEN];
+	struct batch bt = { 0 };
+	struct rule_list l;
+	size_t left = 0;
+	bool exists;
+	int r;
+
+	snprintf(bowner, sizeof bowner, "bridge %s", bridge);
+	snprintf(cowner, sizeof cowner, "container %s", name);
+	if (list_rules(&l, &exists, e) < 0)
+		return -1;
+	if (!exists)
+		return 0;
+	if (batch_start(&bt, 4096 + l.n * 256) < 0) {
+		free(l.v);
+		return rc_errf(e, ENOMEM, "writing table ip %s", RC_NFT_TABLE);
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		struct nftnl_rule *rl;
+		struct nlmsghdr *nlh;
+
+		if (strcmp(l.v[i].owner, cowner) && (!drop_bridge || strcmp(l.v[i].owner, bowner))) {
+			left++;
+			continue;
+		}
+		rl = nftnl_rule_alloc();
+		if (!rl)
+			abort();
+		nftnl_rule_set_str(rl, NFTNL_RULE_TABLE, RC_NFT_TABLE);
+		nftnl_rule_set_str(rl, NFTNL_RULE_CHAIN, l.v[i].chain);
+		nftnl_rule_set_u64(rl, NFTNL_RULE_HANDLE, l.v[i].handle);
+		nlh = batch_msg(&bt, NFT_MSG_DELRULE, 0);
+		nftnl_rule_nlmsg_build_payload(nlh, rl);
+		nftnl_rule_free(rl);
+		mnl_nlmsg_batch_next(bt.b);
+	}
+	free(l.v);
+	if (drop_bridge && left == 0) {
+		/* Nothing of anyone's left: the table (and its chains) goes too. */
+		struct nftnl_table *t = nftnl_table_alloc();
+		struct nlmsghdr *nlh;
+		if (!t)
+			abort();
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, RC_NFT_TABLE);
+		nlh = batch_msg(&bt, NFT_MSG_DELTABLE, 0);
+		nftnl_table_nlmsg_build_payload(nlh, t);
+		nftnl_table_free(t);
+		mnl_nlmsg_batch_next(bt.b);
+	}
+	r = bt.n ? batch_send(&bt) : 0;
+	batch_free(&bt);
+	if (r < 0)
+		return rc_errf(e, -r, "removing the rules of %s from table ip %s", name, RC_NFT_TABLE);
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* nft.h - rc's nftables rules, in one table of its own: "ip rc".
+ *
+ * The table has four base chains: prerouting and output (nat, dstnat) for
+ * the DNAT of published ports, postrouting (nat, srcnat) for masquerade,
+ * forward (filter) accepting the bridges' traffic. Every rule carries a
+ * comment naming its owner, "bridge BRIDGE" or "container NAME", which is
+ * how rc finds exactly its own rules again. Each call is one atomic batch:
+ * it all happens or none of it does. Nothing outside table "ip rc" is ever
+ * read or changed.
+ */
+#ifndef RC_NFT_H
+#define RC_NFT_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/err.h"
+#include "net/ports.h"
+
+#define RC_NFT_TABLE "rc"
+
+/* In the current network namespace: create the table and its chains when
+ * missing, the rules of bridge (masquerade of net/prefix leaving through
+ * another interface, hairpin and host-loopback masquerade onto the bridge,
+ * forward accept) when missing, and for container name the DNAT of each
+ * of ports[0..n) to ip, from the host's addresses, its own output
+ * (127.0.0.1 included) and other containers alike. */
+int rc_nft_up(const char *bridge, struct in_addr net, int prefix, const char *name,
+	      struct in_addr ip, const struct rc_port *ports, size_t n, struct rc_err *e);
+
+/* Delete container name's rules; with drop_bridge, also bridge's rules,
+ * and the table when no rule is left in it. A missing table is fine. */
+int rc_nft_down(const char *bridge, const char *name, bool drop_bridge, struct rc_err *e);
+
+#endif

@@ -1,0 +1,693 @@
+/* run.c - a container's lifetime, seen from rc-unshare; see run.h. */
+#include "runtime/run.h"
+#include "net/etcfiles.h"
+#include "runtime/child.h"
+#include "base/cleanup.h"
+#include "lifecycle/ctr.h"
+#include "base/fs.h"
+#include "lifecycle/monitor.h"
+#include "runtime/sysfilter.h"
+#include "runtime/tty.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The signals a foreground rc-unshare passes on to the container. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
+
+/* The state the parent must undo, however the container ends. */
+struct run_state {
+	const struct rc_run *r;
+	struct rc_cgroup *cg;
+	struct rc_etc etc;
+	int etc_fd;              /* where hostname/hosts/resolv.conf live */
+	char tmpdir[64];         /* for a bare rootfs: a private temp dir */
+	bool pid_written, pinned;
+	struct rc_tty tty;
+	int lock_fd;
+	bool keep_lock;          /* a restart: the monitor's lock outlives us */
+	bool began;              /* the monitor file names us */
+};
+
+/* What a detached start hands to its monitor: the output pipe, and on a
+ * restart the monitor's lock and count. */
+struct handoff {
+	int rd, wr;
+	int lock_fd;             /* -1: take the lock */
+	int restarts;
+};
+
+struct rc_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+static int lock_container(struct run_state *st, const struct handoff *h, struct rc_err *e)
+{
+	if (st->r->dir_fd < 0)
+		return 0;
+	if (h && h->lock_fd >= 0) {
+		st->lock_fd = h->lock_fd; /* held since the first start */
+		st->keep_lock = true;
+		return 0;
+	}
+	st->lock_fd = openat(st->r->dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->lock_fd < 0)
+		return rc_errf(e, errno, "opening the container directory");
+	if (flock(st->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return rc_errf(e, 0, "container %s is already running", st->r->name);
+		return rc_errf(e, errno, "locking the container directory");
+	}
+	return 0;
+}
+
+static int add_mount(struct rc_spec *s, const char *dest, const char *source, bool ro,
+		     struct rc_err *e)
+{
+	struct rc_mount *n = realloc(s->mounts, (s->nmounts + 1) * sizeof *n);
+
+	if (!n)
+		return rc_errf(e, ENOMEM, "allocating");
+	s->mounts = n;
+	n = &s->mounts[s->nmounts];
+	memset(n, 0, sizeof *n);
+	n->dest = strdup(dest);
+	n->source = strdup(source);
+	n->type = strdup("bind");
+	if (!n->dest || !n->source || !n->type) {
+		free(n->dest);
+		free(n->source);
+		free(n->type);
+		return rc_errf(e, ENOMEM, "allocating");
+	}
+	n->bind = true;
+	n->flags = ro ? MS_RDONLY : 0;
+	s->nmounts++;
+	return 0;
+}
+
+/* hostname, hosts and resolv.conf: the container directory's (rc-net-up's
+ * or defaults written now), bind-mounted over the image's. */
+static int prepare_etc(struct run_state *st, struct rc_err *e)
+{
+	const struct rc_run *r = st->r;
+	char src[PATH_MAX + 16], dest[32];
+
+	if (r->dir_fd >= 0) {
+		st->etc_fd = r->dir_fd;
+	} else {
+		snprintf(st->tmpdir, sizeof st->tmpdir, "/tmp/rc-unshare.XXXXXX");
+		if (!mkdtemp(st->tmpdir)) {
+			st->tmpdir[0] = '\0';
+			return rc_errf(e, errno, "creating a temporary directory");
+		}
+		st->etc_fd = open(st->tmpdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (st->etc_fd < 0)
+			return rc_errf(e, errno, "opening %s", st->tmpdir);
+	}
+	if (rc_etc_prepare(st->etc_fd, r->spec->hostname, r->net, &st->etc, e) < 0)
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		snprintf(src, sizeof src, "%s/%s", r->dir_fd >= 0 ? r->bundle : st->tmpdir, rc_etc_files[i]);
+		snprintf(dest, sizeof dest, "/etc/%s", rc_etc_files[i]);
+		if (add_mount(r->spec, dest, src, false, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void cleanup(struct run_state *st)
+{
+	const struct rc_run *r = st->r;
+	struct rc_err e = { 0 };
+
+	rc_tty_close(&st->tty);
+	if (st->cg && rc_cgroup_destroy(st->cg, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	st->cg = NULL;
+	if (st->pinned && rc_netns_unpin_owned(r->dir_fd, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	if (st->pid_written)
+		unlinkat(r->dir_fd, "pid", 0);
+	if (st->etc_fd >= 0)
+		rc_etc_cleanup(st->etc_fd, &st->etc);
+	if (st->tmpdir[0]) {
+		close(st->etc_fd);
+		rmdir(st->tmpdir);
+	}
+	st->etc_fd = -1;
+	if (r->remove && r->containers_fd >= 0 && rc_rm_rf_at(r->containers_fd, r->name, &e) < 0)
+		rc_err_print("rc-unshare", &e);
+	if (st->lock_fd >= 0 && !st->keep_lock)
+		close(st->lock_fd);
+	st->lock_fd = -1;
+}
+
+/* A new run's state files: the caller is its monitor, the last run's end
+ * and stop request are history (a restart keeps its count and request). */
+static int begin_state(const struct rc_run *r, bool restart, struct rc_err *e)
+{
+	static const char *const old[] = { "exit", "finished", "restarting", "stopping", "restarts" };
+
+	if (r->dir_fd < 0)
+		return 0;
+	/* A restart stays "restarting" until the container runs. */
+	for (size_t i = 0; i < (restart ? 2 : sizeof old / sizeof *old); i++)
+		unlinkat(r->dir_fd, old[i], 0);
+	return rc_ctr_set_monitor(r->dir_fd, e);
+}
+
+static void end_state(const struct rc_run *r, int status)
+{
+	struct rc_err e = { 0 };
+
+	if (r->dir_fd < 0 || r->remove)
+		return;
+	if (rc_ctr_write_num(r->dir_fd, "exit", status, &e) < 0 ||
+	    rc_ctr_write_num(r->dir_fd, "finished", (long long)time(NULL), &e) < 0)
+		rc_err_print("rc-unshare", &e);
+}
+
+/* Become rc-monitor (monitor.h) for the container pid (0: its start failed
+ * with status). Returns only when that fails. */
+static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_fd,
+			const struct handoff *h, const struct run_state *st, struct rc_err *e)
+{
+	char path[PATH_MAX], num[8][32], etc[96];
+	const char *argv[64 + 1024];
+	size_t n = 0;
+	int null;
+
+	if (rc_sibling_path("rc-monitor", path, sizeof path, e) < 0)
+		return -1;
+	snprintf(num[0], 32, "%d", (int)pid);
+	snprintf(num[1], 32, "%d", r->dir_fd);
+	snprintf(num[2], 32, "%d", r->containers_fd);
+	snprintf(num[3], 32, "%d", lock_fd);
+	snprintf(num[4], 32, "%d", h->rd);
+	snprintf(num[5], 32, "%d", h->wr);
+	snprintf(num[6], 32, "%d", status);
+	snprintf(num[7], 32, "%d", h->restarts);
+	argv[n++] = "rc-monitor";
+	argv[n++] = "--name", argv[n++] = r->name;
+	argv[n++] = "--pid", argv[n++] = num[0];
+	argv[n++] = "--dir-fd", argv[n++] = num[1];
+	argv[n++] = "--containers-fd", argv[n++] = num[2];
+	argv[n++] = "--lock-fd", argv[n++] = num[3];
+	argv[n++] = "--log-fd", argv[n++] = num[4];
+	argv[n++] = "--log-wr", argv[n++] = num[5];
+	argv[n++] = "--start-status", argv[n++] = num[6];
+	argv[n++] = "--restarts", argv[n++] = num[7];
+	argv[n++] = "--cgroup-base", argv[n++] = r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE;
+	argv[n++] = "--restart", argv[n++] = r->restart ? r->restart : "no";
+	char size[32], files[32];
+	snprintf(size, sizeof size, "%lld", r->log_max_size);
+	snprintf(files, sizeof files, "%d", r->log_max_files);
+	argv[n++] = "--log-max-size", argv[n++] = size;
+	argv[n++] = "--log-max-files", argv[n++] = files;
+	if (st && st->pinned)
+		argv[n++] = "--pinned";
+	if (st) {
+		snprintf(etc, sizeof etc, "%u:%lu:%lu:%lu",
+			 (unsigned)(st->etc.made[0] | st->etc.made[1] << 1 | st->etc.made[2] << 2),
+			 (unsigned long)st->etc.ino[0], (unsigned long)st->etc.ino[1],
+			 (unsigned long)st->etc.ino[2]);
+		argv[n++] = "--etc", argv[n++] = etc;
+	}
+	if (r->remove)
+		argv[n++] = "--rm";
+	argv[n++] = "--";
+	for (size_t i = 0; r->argv && r->argv[i] && n < sizeof argv / sizeof *argv - 1; i++)
+		argv[n++] = r->argv[i];
+	argv[n] = NULL;
+
+	int keep[] = { r->dir_fd, r->containers_fd, lock_fd, h->rd, h->wr };
+	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
+		if (keep[i] >= 0)
+			fcntl(keep[i], F_SETFD, 0);
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	unsetenv(RC_MONITOR_ENV);
+	execv(path, (char **)argv);
+	dup2(h->wr, STDERR_FILENO);
+	return rc_errf(e, errno, "executing %s", path);
+}
+
+static int status_of(int ws)
+{
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Copy what is readable on from to to; false at end of file or error. */
+static bool pump(int from, int to)
+{
+	char buf[8192];
+	ssize_t n = read(from, buf, sizeof buf);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	return rc_write_all(to, buf, (size_t)n) == 0;
+}
+
+/* Wait for the container, passing signals on and relaying its terminal. */
+static int supervise(struct run_state *st, pid_t pid, int sfd)
+{
+	int ws = 0;
+	bool in_open = st->r->interactive && st->tty.master >= 0, out_open = st->tty.master >= 0;
+
+	for (;;) {
+		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { out_open ? st->tty.master : -1, POLLIN, 0 },
+				       { in_open ? STDIN_FILENO : -1, POLLIN, 0 } };
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (p[1].revents && !pump(st->tty.master, STDOUT_FILENO))
+			out_open = false;
+		if (p[2].revents && !pump(STDIN_FILENO, st->tty.master))
+			in_open = false;
+		if (!(p[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		if (read(sfd, &si, sizeof si) != sizeof si)
+			continue;
+		if (si.ssi_signo == SIGWINCH) {
+			rc_tty_resize(&st->tty);
+		} else if (si.ssi_signo == SIGCHLD) {
+			pid_t w = waitpid(pid, &ws, WNOHANG);
+			if (w == pid)
+				break;
+		} else {
+			kill(pid, (int)si.ssi_signo);
+		}
+	}
+	if (out_open) { /* what the process wrote just before it ended */
+		char buf[8192];
+		ssize_t n;
+
+		fcntl(st->tty.master, F_SETFL, O_NONBLOCK);
+		while ((n = read(st->tty.master, buf, sizeof buf)) > 0)
+			if (rc_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+				break;
+	}
+	return status_of(ws);
+}
+
+static int open_namespaces(const struct rc_run *r, struct rc_child *c, struct rc_err *e)
+{
+	const struct rc_spec *s = r->spec;
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		c->ns_fd[k] = -1;
+	for (int k = 0; k < RC_NS_MAX; k++) {
+		if (!s->ns_path[k] || k == RC_NS_MNT)
+			continue;
+		c->ns_fd[k] = open(s->ns_path[k], O_RDONLY | O_CLOEXEC);
+		if (c->ns_fd[k] < 0)
+			return rc_errf(e, errno, "opening namespace %s", s->ns_path[k]);
+	}
+	if (r->net == RC_NET_DEFAULT && r->dir_fd >= 0 && c->ns_fd[RC_NS_NET] < 0) {
+		/* We hold the container's lock: a pin of ours still there is left
+		 * from a run that was killed before it could clean up. */
+		if (rc_netns_unpin_owned(r->dir_fd, e) < 0)
+			return -1;
+		int fd = rc_netns_open_pinned(r->dir_fd, e);
+		if (fd < -1)
+			return -1;
+		c->ns_fd[RC_NS_NET] = fd;
+	}
+	return 0;
+}
+
+static void close_namespaces(struct rc_child *c)
+{
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (c->ns_fd[k] >= 0)
+			close(c->ns_fd[k]);
+}
+
+/* A sysctl may only change the container's own namespaces, never the host's. */
+static int check_sysctls(const struct rc_run *r, const struct rc_child *c, struct rc_err *e)
+{
+	bool own_net = c->new_net || c->ns_fd[RC_NS_NET] >= 0;
+	bool own_ipc = r->spec->ns[RC_NS_IPC];
+
+	for (char **kv = r->spec->sysctl; kv && *kv; kv++) {
+		bool net = !strncmp(*kv, "net.", 4);
+		if ((net && !own_net) || (!net && !own_ipc))
+			return rc_errf(e, 0, "sysctl %.*s: the container shares the host's %s namespace",
+				       (int)strcspn(*kv, "="), *kv, net ? "network" : "IPC");
+	}
+	return 0;
+}
+
+static uint64_t clone_flags(const struct rc_run *r, const struct rc_child *c)
+{
+	uint64_t f = CLONE_NEWNS;
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (r->spec->ns[k] && c->ns_fd[k] < 0 && k != RC_NS_CGROUP && k != RC_NS_NET)
+			f |= (uint64_t)rc_ns_clone_flag[k];
+	if (c->new_net)
+		f |= CLONE_NEWNET;
+	return f;
+}
+
+static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d\n", (int)pid);
+
+	if (st->r->dir_fd < 0)
+		return 0;
+	if (rc_write_file_nosync_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
+		return rc_err_prefix(e, "writing the pid file");
+	st->pid_written = true;
+	return 0;
+}
+
+/* Start the container and wait for it. notify_fd (detached monitor) gets
+ * "P<pid>" once the command runs, or the failure. */
+static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h, int *ret_status,
+		  struct rc_err *e)
+{
+	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1, .tty = { -1, false, { 0 } } };
+	struct rc_child c = { .r = r, .go_rd = -1, .err_wr = -1, .null_fd = -1, .tty_sock = -1 };
+	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, tty_sock = -1;
+	int pipes[2];
+	sigset_t mask, old;
+	pid_t pid;
+	struct rc_child_report rep;
+	ssize_t n;
+	int ret = -1;
+
+	rc_err_status(e, 125);
+	/* A container sharing our pid namespace must not reach our binary
+	 * through /proc/PID/exe, nor our descriptors. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (lock_container(&st, h, e) < 0 || begin_state(r, h && h->lock_fd >= 0, e) < 0)
+		goto out;
+	st.began = true;
+	if (prepare_etc(&st, e) < 0)
+		goto out;
+	if (r->tty) {
+		int sp[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
+			rc_errf(e, errno, "creating a socket pair");
+			goto out;
+		}
+		tty_sock = sp[0];
+		c.tty_sock = sp[1];
+		c.has_ws = rc_tty_caller_size(&c.ws);
+	} else if (!r->interactive) {
+		c.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (c.null_fd < 0) {
+			rc_errf(e, errno, "opening /dev/null");
+			goto out;
+		}
+	}
+	if (r->spec->seccomp && rc_seccomp_build(r->spec->seccomp, &c.seccomp, e) < 0) {
+		rc_err_prefix(e, "reading linux.seccomp");
+		goto out;
+	}
+	if (open_namespaces(r, &c, e) < 0)
+		goto out;
+	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&
+		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
+	if (check_sysctls(r, &c, e) < 0)
+		goto out;
+	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->name,
+			     &r->limits, &st.cg, e) < 0)
+		goto out;
+	if (pipe2(pipes, O_CLOEXEC) < 0) {
+		rc_errf(e, errno, "creating a pipe");
+		goto out;
+	}
+	c.go_rd = pipes[0];
+	go_wr = pipes[1];
+	if (pipe2(pipes, O_CLOEXEC) < 0) {
+		rc_errf(e, errno, "creating a pipe");
+		goto out;
+	}
+	err_rd = pipes[0];
+	c.err_wr = pipes[1];
+
+	sigemptyset(&mask);
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		sigaddset(&mask, forwarded[i]);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGWINCH);
+	/* A shell starts background jobs with SIGINT and SIGQUIT ignored; an
+	 * ignored signal never reaches the signalfd, so take them back. */
+	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
+		signal(forwarded[i], SIG_DFL);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (sfd < 0) {
+		rc_errf(e, errno, "creating a signalfd");
+		goto out_sig;
+	}
+
+	struct rc_clone_args ca = { .flags = clone_flags(r, &c), .exit_signal = SIGCHLD };
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	if (pid < 0) {
+		rc_errf(e, errno, "creating the container's namespaces");
+		goto out_sig;
+	}
+	if (pid == 0)
+		rc_child_main(&c);
+	close(c.go_rd);
+	c.go_rd = -1;
+	close(c.err_wr);
+	c.err_wr = -1;
+	if (c.tty_sock >= 0) {
+		close(c.tty_sock);
+		c.tty_sock = -1;
+	}
+
+	if (rc_cgroup_enter(st.cg, pid, e) < 0 || write_pid(&st, pid, e) < 0)
+		goto kill_child;
+	if (c.new_net && r->net == RC_NET_DEFAULT && r->dir_fd >= 0) {
+		if (rc_netns_pin(r->dir_fd, pid, e) < 0)
+			goto kill_child;
+		st.pinned = true;
+	}
+	if (write(go_wr, "g", 1) != 1) {
+		rc_errf(e, errno, "starting the container");
+		goto kill_child;
+	}
+	if (tty_sock >= 0)
+		st.tty.master = rc_tty_recv_fd(tty_sock); /* -1: the child failed, see below */
+	n = read(err_rd, &rep, sizeof rep);
+	if (n > 0) {
+		int ws;
+		waitpid(pid, &ws, 0);
+		rep.msg[sizeof rep.msg - 1] = '\0';
+		rc_errf(e, 0, "%s", rep.msg);
+		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
+		goto out_sig;
+	}
+	if (r->dir_fd >= 0) {
+		rc_ctr_write_num(r->dir_fd, "started", (long long)time(NULL), e);
+		unlinkat(r->dir_fd, "restarting", 0);
+	}
+	if (notify_fd >= 0) {
+		dprintf(notify_fd, "P%d\n", (int)pid);
+		close(notify_fd);
+	}
+	if (h) {
+		exec_monitor(r, pid, 0, st.lock_fd, h, &st, e);
+		rc_err_print("rc-unshare", e); /* into the log */
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out_sig;
+	}
+	if (st.tty.master >= 0 && r->interactive && rc_tty_raw(&st.tty, e) < 0)
+		rc_warn("rc-unshare", "%s", e->msg);
+	*ret_status = supervise(&st, pid, sfd);
+	end_state(r, *ret_status);
+	ret = 0;
+	goto out_sig;
+
+kill_child:
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+out_sig:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+out:
+	if (c.go_rd >= 0)
+		close(c.go_rd);
+	if (c.err_wr >= 0)
+		close(c.err_wr);
+	if (c.null_fd >= 0)
+		close(c.null_fd);
+	if (c.tty_sock >= 0)
+		close(c.tty_sock);
+	rc_seccomp_free(c.seccomp);
+	close_namespaces(&c);
+	/* A first start that failed never ran: the container stays "created". */
+	if (ret < 0 && st.began && !st.keep_lock)
+		unlinkat(r->dir_fd, "monitor", 0), unlinkat(r->dir_fd, "started", 0);
+	cleanup(&st);
+	return ret;
+}
+
+/* Close every descriptor but those in keep (the detached monitor must not
+ * hold its caller's pipes open). */
+static void close_others(const int *keep, size_t nkeep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int self = d ? dirfd(d) : -1;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		bool kept = fd == self || de->d_name[0] == '.';
+		for (size_t i = 0; i < nkeep; i++)
+			kept = kept || keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* -d: a forked process (in its own session, the container's output going
+ * into a pipe) starts the container as the foreground does and then execs
+ * rc-monitor; this process only waits for it to report the pid or the
+ * failure. */
+static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
+{
+	int p[2], out[2];
+	pid_t mon;
+	char buf[RC_ERR_MSG_MAX + 16], path[PATH_MAX];
+	size_t got = 0;
+	ssize_t n;
+
+	rc_err_status(e, 125);
+	if (r->dir_fd < 0)
+		return rc_errf(e, 0, "-d needs a container NAME (its log lives in the container directory)");
+	if (rc_sibling_path("rc-monitor", path, sizeof path, e) < 0)
+		return -1;
+	if (access(path, X_OK) < 0)
+		return rc_errf(e, errno, "the monitor %s", path);
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return rc_errf(e, errno, "creating a pipe");
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return rc_errf(e, errno, "creating a pipe");
+	}
+	fflush(NULL);
+	mon = fork();
+	if (mon < 0) {
+		close(p[0]);
+		close(p[1]);
+		close(out[0]);
+		close(out[1]);
+		return rc_errf(e, errno, "starting the monitor");
+	}
+	if (mon == 0) {
+		struct rc_err me = { 0 };
+		struct handoff h = { out[0], out[1], -1, 0 };
+		int st = 0;
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		int keep[] = { r->dir_fd, r->containers_fd, p[1], out[0], out[1], null };
+
+		close(p[0]);
+		setsid();
+		close_others(keep, sizeof keep / sizeof *keep);
+		dup2(null, STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		if (run_fg(r, p[1], &h, &st, &me) < 0) {
+			dprintf(p[1], "E%d %s", me.status ? me.status : 125, me.msg);
+			_exit(me.status ? me.status : 125);
+		}
+		_exit(st);
+	}
+	close(p[1]);
+	close(out[0]);
+	close(out[1]);
+	while (got < sizeof buf - 1 && (n = read(p[0], buf + got, sizeof buf - 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+		if (buf[0] == 'P' && memchr(buf, '\n', got))
+			break;
+	}
+	close(p[0]);
+	buf[got] = '\0';
+	if (buf[0] == 'P') {
+		*ret_pid = atoi(buf + 1);
+		return 0;
+	}
+	if (buf[0] == 'E') {
+		char *msg = strchr(buf, ' ');
+		rc_errf(e, 0, "%s", msg ? msg + 1 : "failed");
+		return rc_err_status(e, atoi(buf + 1));
+	}
+	int ws;
+	waitpid(mon, &ws, 0);
+	return rc_errf(e, 0, "the monitor process ended before the container started");
+}
+
+/* A monitor restarting the container: this process is the monitor, come
+ * back as rc-unshare with its lock, output pipe and count; it starts the
+ * container again and becomes the monitor again, also when the start fails
+ * (which the monitor records as the run's exit status). */
+static int run_resumed(const struct rc_run *r, int *ret_pid, struct rc_err *e)
+{
+	struct handoff h;
+	int st = 0;
+
+	if (sscanf(r->resume, "%d,%d,%d,%d", &h.lock_fd, &h.rd, &h.wr, &h.restarts) != 4 ||
+	    r->dir_fd < 0)
+		return rc_errf(e, 0, "%s: malformed", RC_MONITOR_ENV);
+	dup2(h.wr, STDOUT_FILENO);
+	dup2(h.wr, STDERR_FILENO);
+	if (run_fg(r, -1, &h, &st, e) == 0)
+		return *ret_pid = 0;
+	rc_err_print("rc-unshare", e); /* into the log */
+	exec_monitor(r, 0, e->status ? e->status : 125, h.lock_fd, &h, NULL, e);
+	return -1;
+}
+
+int rc_run(const struct rc_run *r, int *ret_status, struct rc_err *e)
+{
+	if (r->detach && r->resume)
+		return run_resumed(r, ret_status, e);
+	if (r->detach)
+		return run_detached(r, ret_status, e);
+	return run_fg(r, -1, NULL, ret_status, e);
+}

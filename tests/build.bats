@@ -1,0 +1,74 @@
+#!/usr/bin/env bats
+# The build itself: a first run on a bare machine, what rc-monitor links,
+# and a repository that stands on its own.
+
+load helpers/common
+
+# A pkg-config that knows none of rc's packages until the (fake) package
+# installation has run: a bare machine before `make deps`.
+fake_bare_machine() {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	cat >"$BATS_TEST_TMPDIR/bin/pkg-config" <<EOF
+#!/bin/sh
+[ -e "$BATS_TEST_TMPDIR/installed" ] || exit 1
+exec $(command -v pkg-config) "\$@"
+EOF
+	cat >"$BATS_TEST_TMPDIR/bin/install-deps" <<EOF
+#!/bin/sh
+echo installing >&2
+touch "$BATS_TEST_TMPDIR/installed"
+EOF
+	chmod +x "$BATS_TEST_TMPDIR/bin/pkg-config" "$BATS_TEST_TMPDIR/bin/install-deps"
+}
+
+@test "a first build on a machine without the -dev packages installs them before it compiles" {
+	fake_bare_machine
+	run make -C "$RC_SRC" -j2 BUILD="$BATS_TEST_TMPDIR/build" \
+		PKG_CONFIG="$BATS_TEST_TMPDIR/bin/pkg-config" \
+		INSTALL_DEPS="$BATS_TEST_TMPDIR/bin/install-deps" build
+	echo "$output" | tail -20
+	[ "$status" -eq 0 ]
+	[ -e "$BATS_TEST_TMPDIR/installed" ]
+	# Every program linked against the libraries it needs, and runs.
+	for p in "$RC_SRC"/cmd/rc-*.c; do
+		p=$(basename "$p" .c)
+		run "$BATS_TEST_TMPDIR/build/bin/$p" --version
+		[ "$status" -eq 0 ]
+	done
+}
+
+@test "rc-monitor maps no shared library and links only libc" {
+	run file "$BUILD/bin/rc-monitor"
+	[[ $output == *"statically linked"* ]]
+	# No symbol of the libraries the other programs use.
+	nm "$BUILD/bin/rc-monitor" >"$BATS_TEST_TMPDIR/syms"
+	grep -q ' T main$' "$BATS_TEST_TMPDIR/syms"
+	run grep -E ' [TtU] (json_|curl_|archive_(read|write|entry)|cap_|mnl_|nftnl_|seccomp_|EVP_)' \
+		"$BATS_TEST_TMPDIR/syms"
+	echo "$output"
+	[ "$status" -eq 1 ]
+}
+
+@test "the repository names no file that a clone of it lacks" {
+	cd "$RC_SRC"
+	run git grep -nE '\.\./shared|DESIGN\.md|MACHINE\.md' -- . ':!tests/build.bats'
+	echo "$output"
+	[ "$status" -eq 1 ]
+}
+
+@test "every program has a man page, and each page refers to rc(7)" {
+	[ -f "$RC_SRC/man/rc.7" ]
+	for c in "$RC_SRC"/cmd/rc-*.c; do
+		p=$(basename "$c" .c)
+		[ -f "$RC_SRC/man/$p.1" ] || { echo "no man/$p.1"; false; }
+		grep -q 'BR rc (7)' "$RC_SRC/man/$p.1" || { echo "man/$p.1 does not refer to rc(7)"; false; }
+	done
+}
+
+@test "every file a program writes under a container directory is described in rc(7)" {
+	# The names the code gives its state files, each documented.
+	for f in config.json rootfs image pid netns net.env hostname hosts resolv.conf monitor \
+		started exit finished restarts restarting stopping log; do
+		grep -qE "^\\.B(R)? $f( |\$)" "$RC_SRC/man/rc.7" || { echo "rc(7) lacks $f"; false; }
+	done
+}
