@@ -22,6 +22,7 @@ static const char usage[] =
 "      --containers-fd FD   the containers directory (for --rm)\n"
 "      --start-status N     with --pid 0: the status of a start that failed\n"
 "      --cgroup-base DIR    where the container's cgroup lives\n"
+"      --cgroup LEAF        its cgroup below rc/ (default: NAME)\n"
 "      --pinned             rc-unshare pinned the network namespace\n"
 "      --etc MASK:INO:INO:INO  the /etc files rc-unshare wrote\n"
 "      --rm                 remove the container directory at the end\n"
@@ -45,7 +46,7 @@ static int num(const char *s)
 int main(int argc, char **argv)
 {
 	enum { NAME = 256, PID, DIRFD, CFD, LOCK, LOGRD, LOGWR, STATUS, CG, PINNED, ETC, RM,
-	       RESTART, RESTARTS, MAXSIZE, MAXFILES, HELP, VERSION };
+	       RESTART, RESTARTS, CGROUP, MAXSIZE, MAXFILES, HELP, VERSION };
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, NAME }, { "pid", required_argument, NULL, PID },
 		{ "dir-fd", required_argument, NULL, DIRFD },
@@ -53,7 +54,8 @@ int main(int argc, char **argv)
 		{ "lock-fd", required_argument, NULL, LOCK }, { "log-fd", required_argument, NULL, LOGRD },
 		{ "log-wr", required_argument, NULL, LOGWR },
 		{ "start-status", required_argument, NULL, STATUS },
-		{ "cgroup-base", required_argument, NULL, CG }, { "pinned", no_argument, NULL, PINNED },
+		{ "cgroup-base", required_argument, NULL, CG },
+		{ "cgroup", required_argument, NULL, CGROUP }, { "pinned", no_argument, NULL, PINNED },
 		{ "etc", required_argument, NULL, ETC }, { "rm", no_argument, NULL, RM },
 		{ "restart", required_argument, NULL, RESTART },
 		{ "restarts", required_argument, NULL, RESTARTS },
@@ -81,6 +83,7 @@ int main(int argc, char **argv)
 		case LOGWR: m.log_wr = num(optarg); break;
 		case STATUS: m.start_status = num(optarg); break;
 		case CG: m.cgroup_base = optarg; break;
+		case CGROUP: m.cgroup = optarg; break;
 		case PINNED: m.pinned = true; break;
 		case ETC:
 			if (sscanf(optarg, "%u:%lu:%lu:%lu", &mask, &ino[0], &ino[1], &ino[2]) != 4) {

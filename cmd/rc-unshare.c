@@ -375,7 +375,7 @@ int main(int argc, char **argv)
 	struct rc_err e = { 0 };
 	struct rc_run r = { .dir_fd = -1, .containers_fd = -1 };
 	char bundle[PATH_MAX];
-	char rootfs[PATH_MAX], name[64];
+	char rootfs[PATH_MAX], name[64], leaf[RC_CGROUP_LEAF_MAX];
 	int status = 0, rc;
 
 	rc = parse_args(argc, argv, &o);
@@ -383,7 +383,7 @@ int main(int argc, char **argv)
 		return rc;
 	if (o.root_dir) {
 		snprintf(name, sizeof name, "rootfs-%d", (int)getpid());
-		r.name = name;
+		r.name = r.cgroup = name;
 		if (!realpath(o.root_dir, rootfs) || rc_spec_default(&spec, &e) < 0) {
 			if (!e.msg[0])
 				rc_errf(&e, errno, "root filesystem %s", o.root_dir);
@@ -395,6 +395,8 @@ int main(int argc, char **argv)
 		struct stat st;
 
 		r.name = o.name;
+		rc_cgroup_leaf(root, o.name, leaf);
+		r.cgroup = leaf;
 		r.containers_fd = rc_state_dir(root, "containers", false, &e);
 		if (r.containers_fd >= 0)
 			r.dir_fd = openat(r.containers_fd, o.name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

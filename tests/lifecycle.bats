@@ -36,7 +36,7 @@ teardown() {
 	for d in "$RC_ROOT"/containers/*/; do
 		[ -d "$d" ] || continue
 		mountpoint -q "$d/netns" 2>/dev/null && umount -l "$d/netns"
-		rmdir /sys/fs/cgroup/*/rc/"$(basename "$d")" 2>/dev/null || true
+		rmdir /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$(basename "$d")")" 2>/dev/null || true
 	done
 	if [ -n "$HOST" ]; then ip netns del "$HOST" 2>/dev/null || true; fi
 }
@@ -275,7 +275,7 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	# Everything the container had is gone.
 	[ ! -e "$RC_ROOT/containers/$P-a/pid" ]
 	[ ! -e "$RC_ROOT/containers/$P-a/netns" ]
-	! ls -d /sys/fs/cgroup/*/rc/"$P-a" 2>/dev/null || false
+	! ls -d /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$P-a")" 2>/dev/null || false
 }
 
 @test "rc-stop kills a process that ignores SIGTERM after the timeout" {
@@ -346,7 +346,7 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	[ "$output" = "$(printf 'CapEff:\t00000000a80425fb\nNoNewPrivs:\t1')" ]
 	rc-exec "$P-a" sleep 30 &
 	for _ in $(seq 100); do
-		n=$(cat /sys/fs/cgroup/pids/rc/"$P-a"/cgroup.procs | wc -l)
+		n=$(cat /sys/fs/cgroup/pids/rc/"$(cgroup_leaf "$P-a")"/cgroup.procs | wc -l)
 		[ "$n" -ge 2 ] && break
 		sleep 0.05
 	done
@@ -382,7 +382,7 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	[ "$output" = "$P-a" ]
 	[ ! -e "$RC_ROOT/containers/$P-a" ]
 	gone "$pid"
-	! ls -d /sys/fs/cgroup/*/rc/"$P-a" 2>/dev/null || false
+	! ls -d /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$P-a")" 2>/dev/null || false
 }
 
 @test "rc-rm removes exited and created containers" {

@@ -31,7 +31,7 @@ assert_clean() {
 	[ ! -e "$dir/netns" ]
 	[ ! -e "$dir/netns.owner" ]
 	! grep -q " $RC_ROOT" /proc/self/mountinfo
-	! ls -d /sys/fs/cgroup/*/rc/"$name" 2>/dev/null
+	! ls -d /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$name")" 2>/dev/null
 }
 
 wait_for_file() {
@@ -401,11 +401,11 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	pid=$!
 	wait_for_file "$RC_ROOT/containers/c1/pid"
 	cpid=$(cat "$RC_ROOT/containers/c1/pid")
-	[ "$(cat /sys/fs/cgroup/memory/rc/c1/memory.limit_in_bytes)" = 67108864 ]
-	[ "$(cat /sys/fs/cgroup/cpu/rc/c1/cpu.cfs_quota_us)" = 50000 ]
-	[ "$(cat /sys/fs/cgroup/cpu/rc/c1/cpu.cfs_period_us)" = 100000 ]
-	[ "$(cat /sys/fs/cgroup/pids/rc/c1/pids.max)" = 50 ]
-	grep -qx "$cpid" /sys/fs/cgroup/memory/rc/c1/cgroup.procs
+	[ "$(cat /sys/fs/cgroup/memory/rc/$(cgroup_leaf c1)/memory.limit_in_bytes)" = 67108864 ]
+	[ "$(cat /sys/fs/cgroup/cpu/rc/$(cgroup_leaf c1)/cpu.cfs_quota_us)" = 50000 ]
+	[ "$(cat /sys/fs/cgroup/cpu/rc/$(cgroup_leaf c1)/cpu.cfs_period_us)" = 100000 ]
+	[ "$(cat /sys/fs/cgroup/pids/rc/$(cgroup_leaf c1)/pids.max)" = 50 ]
+	grep -qx "$cpid" /sys/fs/cgroup/memory/rc/$(cgroup_leaf c1)/cgroup.procs
 	kill -TERM "$pid"
 	kill -9 "$cpid"
 	wait "$pid" || true

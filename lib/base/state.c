@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,21 @@ bool rc_digest_valid(const char *digest)
 			return false;
 	}
 	return digest[71] == '\0';
+}
+
+void rc_cgroup_leaf(const char *root, const char *name, char out[static RC_CGROUP_LEAF_MAX])
+{
+	char real[4096];
+	const char *r = realpath(root, real) ? real : root;
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	if (!strcmp(r, RC_DEFAULT_ROOT)) {
+		snprintf(out, RC_CGROUP_LEAF_MAX, "%s", name);
+		return;
+	}
+	for (const char *p = r; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	snprintf(out, RC_CGROUP_LEAF_MAX, "%s@%08x", name, h);
 }
 
 int rc_state_dir(const char *root, const char *sub, bool create, struct rc_err *e)

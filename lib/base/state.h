@@ -28,6 +28,12 @@ int rc_name_check(const char *name, struct rc_err *e);
 /* A digest rc will put in a path: "sha256:" and 64 lowercase hex digits. */
 bool rc_digest_valid(const char *digest);
 
+/* The leaf of a container's cgroup below rc/: NAME for the default root,
+ * NAME@XXXXXXXX (a hash of the root's real path) for any other, so that two
+ * state roots holding a container of one name never share a cgroup. */
+#define RC_CGROUP_LEAF_MAX (RC_NAME_MAX + 10)
+void rc_cgroup_leaf(const char *root, const char *name, char out[static RC_CGROUP_LEAF_MAX]);
+
 /* Open (creating with mode 0700 when create is set) $root/sub and return a
  * directory descriptor; sub may be "" for the root itself. */
 int rc_state_dir(const char *root, const char *sub, bool create, struct rc_err *e);

@@ -146,12 +146,15 @@ int rc_ctr_stop(const char *root, const char *name, int timeout, bool *ret_was_r
 	return stop_fd(fd, name, sig, timeout, e);
 }
 
-static int remove_leftovers(int fd, const char *name, struct rc_err *e)
+static int remove_leftovers(int fd, const char *root, const char *name, struct rc_err *e)
 {
+	char leaf[RC_CGROUP_LEAF_MAX];
+
 	/* What a monitor that was killed could not clean up. */
 	if (rc_netns_unpin_owned(fd, e) < 0)
 		return -1;
-	if (rc_cgroup_remove(RC_CGROUP_BASE, name, e) < 0)
+	rc_cgroup_leaf(root, name, leaf);
+	if (rc_cgroup_remove(RC_CGROUP_BASE, leaf, e) < 0)
 		return -1;
 	return 0;
 }
@@ -178,7 +181,7 @@ int rc_ctr_rm(const char *root, const char *name, bool force, struct rc_err *e)
 		return rc_errf(e, errno == EWOULDBLOCK ? 0 : errno, "container %s is in use", name);
 	if (rc_net_down(root, name, false, &nothing, e) < 0)
 		return rc_err_prefix(e, "removing %s's network", name);
-	if (remove_leftovers(fd, name, e) < 0)
+	if (remove_leftovers(fd, root, name, e) < 0)
 		return rc_err_prefix(e, "removing %s", name);
 	containers = rc_state_dir(root, "containers", false, e);
 	if (containers < 0 || rc_rm_rf_at(containers, name, e) < 0)

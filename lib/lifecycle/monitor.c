@@ -130,7 +130,7 @@ static void cleanup(const struct rc_monitor *m, struct rc_log *log)
 {
 	struct rc_err e = { 0 };
 
-	if (rc_cgroup_remove(m->cgroup_base, m->name, &e) < 0)
+	if (rc_cgroup_remove(m->cgroup_base, m->cgroup ? m->cgroup : m->name, &e) < 0)
 		say(log, "%s", e.msg);
 	if (m->pinned && rc_netns_unpin_owned(m->dir_fd, &e) < 0)
 		say(log, "%s", e.msg);

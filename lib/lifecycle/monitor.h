@@ -46,6 +46,7 @@ struct rc_monitor {
 	int lock_fd;            /* the container's flock, held for its whole life */
 	int log_rd, log_wr;     /* the output pipe (the write end kept for restarts) */
 	const char *cgroup_base;
+	const char *cgroup;     /* its leaf below rc/ (state.h) */
 	bool pinned;            /* rc-unshare pinned the network namespace */
 	struct rc_etc etc;      /* the /etc files rc-unshare wrote */
 	bool remove;            /* --rm */

@@ -7,6 +7,7 @@
 #include "base/fs.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
+#include "base/state.h"
 #include "runtime/tty.h"
 
 #include <errno.h>
@@ -263,7 +264,9 @@ static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_sp
 	close(a.c.err_wr), a.c.err_wr = -1;
 	if (a.sock >= 0)
 		close(a.sock), a.sock = -1;
-	if (rc_cgroup_join(RC_CGROUP_BASE, o->name, pid, e) < 0 || write(go_wr, "g", 1) != 1) {
+	char leaf[RC_CGROUP_LEAF_MAX];
+	rc_cgroup_leaf(o->root, o->name, leaf);
+	if (rc_cgroup_join(RC_CGROUP_BASE, leaf, pid, e) < 0 || write(go_wr, "g", 1) != 1) {
 		if (!e->msg[0])
 			rc_errf(e, errno, "starting the process");
 		kill(pid, SIGKILL);

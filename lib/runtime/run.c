@@ -218,6 +218,7 @@ static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_
 	argv[n++] = "--start-status", argv[n++] = num[6];
 	argv[n++] = "--restarts", argv[n++] = num[7];
 	argv[n++] = "--cgroup-base", argv[n++] = r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE;
+	argv[n++] = "--cgroup", argv[n++] = r->cgroup;
 	argv[n++] = "--restart", argv[n++] = r->restart ? r->restart : "no";
 	char size[32], files[32];
 	snprintf(size, sizeof size, "%lld", r->log_max_size);
@@ -442,7 +443,7 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
 	if (check_sysctls(r, &c, e) < 0)
 		goto out;
-	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->name,
+	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->cgroup,
 			     &r->limits, &st.cg, e) < 0)
 		goto out;
 	if (pipe2(pipes, O_CLOEXEC) < 0) {

@@ -25,7 +25,8 @@
 #include "runtime/spec.h"
 
 struct rc_run {
-	const char *name;        /* container name: cgroup rc/NAME, default hostname */
+	const char *name;        /* container name: default hostname */
+	const char *cgroup;      /* its cgroup leaf below rc/ (state.h) */
 	int dir_fd;              /* containers/NAME (state files), or -1 for a bare rootfs */
 	int containers_fd;       /* containers/, for --rm (-1 otherwise) */
 	const char *bundle;      /* absolute path: relative bind sources, state files */

@@ -24,3 +24,15 @@ setup() {
 tree_listing() {
 	(cd "$1" && find . -printf '%p %y %m %U %G %s %l\n' | LC_ALL=C sort)
 }
+
+# The cgroup leaf below rc/ of container NAME in this test's RC_ROOT: NAME
+# and a hash of the root's real path (FNV-1a, as rc(7) says).
+cgroup_leaf() {
+	local root h=2166136261 i c
+	root=$(realpath "$RC_ROOT")
+	for ((i = 0; i < ${#root}; i++)); do
+		printf -v c '%d' "'${root:i:1}"
+		h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
+	done
+	printf '%s@%08x\n' "$1" "$h"
+}
