@@ -1,0 +1,159 @@
+#!/usr/bin/env bats
+bats_require_minimum_version 1.5.0
+# Attacks on rc by a hostile image or a hostile container: each test does
+# what the attacker would do and checks that it gets nowhere.
+
+load helpers/common
+load helpers/container
+
+setup() {
+	RC_ROOT=$BATS_TEST_TMPDIR/root
+	export RC_ROOT
+	mkdir -p "$RC_ROOT/containers"
+	HOSTBIN=$BATS_TEST_TMPDIR/hostbin
+	mkdir -p "$HOSTBIN"
+	install -m 0755 "$BUILD/tests/helpers/host-marker" "$HOSTBIN/marker"
+}
+
+teardown() {
+	local d m
+	for d in "$RC_ROOT"/containers/*/; do
+		[ -f "$d/monitor" ] || continue
+		m=$(cut -d' ' -f1 "$d/monitor")
+		case $(readlink "/proc/$m/exe" 2>/dev/null) in
+		*/rc-monitor | */rc-unshare) kill -9 "$m" 2>/dev/null || true ;;
+		esac
+	done
+	for p in $(jobs -p); do kill -9 "$p" 2>/dev/null || true; done
+}
+
+# A path that leaves the container through descriptor N of the process that
+# resolves it, to the host's directory DIR.
+climb() { echo "/proc/self/fd/$1/../../../../../../../../../../../..$2"; }
+
+# The host-marker ran (anywhere): its message or its status.
+marker_ran() { [[ $output == *"host binary ran"* ]] || [ "$status" -eq 42 ]; }
+
+# ---- exec path and working directory (CVE-2024-21626, CVE-2019-5736) ----
+
+@test "an exec path through any descriptor 3-64 never runs a host binary" {
+	make_container box
+	for n in $(seq 3 64); do
+		run rc-unshare box -- "$(climb "$n" "$HOSTBIN")/marker"
+		if marker_ran; then echo "fd $n: $output"; false; fi
+		[ "$status" -ge 125 ]
+	done
+}
+
+@test "a PATH through any descriptor 3-64 never finds a host binary" {
+	make_container box
+	for n in $(seq 3 64); do
+		run rc-unshare -e PATH="$(climb "$n" "$HOSTBIN")" box -- marker
+		if marker_ran; then echo "fd $n: $output"; false; fi
+		[ "$status" -eq 127 ]
+	done
+}
+
+@test "a working directory through any descriptor 3-64 is never made or entered on the host" {
+	make_container box
+	for n in $(seq 3 64); do
+		run rc-unshare -w "$(climb "$n" "$BATS_TEST_TMPDIR")/made-$n" box -- /usr/local/bin/rc-probe cwd
+		[ ! -e "$BATS_TEST_TMPDIR/made-$n" ] || { echo "fd $n made a host directory"; false; }
+		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "fd $n: $output"; false; }
+	done
+}
+
+@test "config.json's args, env PATH and cwd through descriptors 3-64 reach nothing of the host" {
+	make_container box
+	local cfg=$RC_ROOT/containers/box/config.json
+	cp "$cfg" "$BATS_TEST_TMPDIR/config.orig"
+	for n in $(seq 3 64); do
+		jq --arg a "$(climb "$n" "$HOSTBIN")/marker" '.process.args = [$a]' \
+			"$BATS_TEST_TMPDIR/config.orig" >"$cfg"
+		run rc-unshare box
+		if marker_ran; then echo "args, fd $n: $output"; false; fi
+		jq --arg p "PATH=$(climb "$n" "$HOSTBIN")" '.process.args = ["marker"] | .process.env = [$p]' \
+			"$BATS_TEST_TMPDIR/config.orig" >"$cfg"
+		run rc-unshare box
+		if marker_ran; then echo "PATH, fd $n: $output"; false; fi
+		jq --arg c "$(climb "$n" "$BATS_TEST_TMPDIR")/cfg-made-$n" \
+			'.process.args = ["/usr/local/bin/rc-probe", "cwd"] | .process.cwd = $c' \
+			"$BATS_TEST_TMPDIR/config.orig" >"$cfg"
+		run rc-unshare box
+		[ ! -e "$BATS_TEST_TMPDIR/cfg-made-$n" ] || { echo "cwd, fd $n made a host directory"; false; }
+		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "cwd, fd $n: $output"; false; }
+	done
+}
+
+@test "an image whose Entrypoint and WorkingDir climb through descriptors runs nothing of the host" {
+	local fixture=$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz
+	mkdir -p "$RC_ROOT"
+	for n in 3 4 5 6 7 8; do
+		"$HELPERS/mkimage" --entrypoint "[\"$(climb "$n" "$HOSTBIN")/marker\"]" \
+			"$RC_ROOT/images" "ep$n" "$fixture" >/dev/null
+		"$HELPERS/mkimage" --cmd '["/bin/pwd"]' --workdir "$(climb "$n" "$BATS_TEST_TMPDIR")/img-made-$n" \
+			"$RC_ROOT/images" "wd$n" "$fixture" >/dev/null
+	done
+	for n in 3 4 5 6 7 8; do
+		rc-unpack "ep$n" "ep$n" >/dev/null
+		run rc-unshare "ep$n"
+		if marker_ran; then echo "Entrypoint, fd $n: $output"; false; fi
+		rc-unpack "wd$n" "wd$n" >/dev/null
+		run rc-unshare "wd$n"
+		[ ! -e "$BATS_TEST_TMPDIR/img-made-$n" ] || { echo "WorkingDir, fd $n made a host directory"; false; }
+		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "WorkingDir, fd $n: $output"; false; }
+	done
+}
+
+@test "rc-exec's exec path and working directory through descriptors 3-64 reach nothing of the host" {
+	make_container box
+	rc-unshare -d box -- /bin/sleep 1000 >/dev/null
+	for n in $(seq 3 64); do
+		run rc-exec box "$(climb "$n" "$HOSTBIN")/marker"
+		if marker_ran; then echo "exec, fd $n: $output"; false; fi
+		run rc-exec -e PATH="$(climb "$n" "$HOSTBIN")" box marker
+		if marker_ran; then echo "PATH, fd $n: $output"; false; fi
+		run rc-exec -w "$(climb "$n" "$BATS_TEST_TMPDIR")/exec-made-$n" box /usr/local/bin/rc-probe cwd
+		[ ! -e "$BATS_TEST_TMPDIR/exec-made-$n" ] || { echo "cwd, fd $n made a host directory"; false; }
+		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "cwd, fd $n: $output"; false; }
+	done
+	rc-rm -f box
+}
+
+@test "the container's process holds no descriptor but stdio, and /proc/self/exe is its own binary" {
+	make_container box
+	run rc-unshare box -- /usr/local/bin/rc-probe fds
+	[ "$status" -eq 0 ]
+	[ "$output" = "0 1 2" ]
+	rc-unshare -d box -- /bin/sleep 1000 >/dev/null
+	run rc-exec box /usr/local/bin/rc-probe fds
+	[ "$output" = "0 1 2" ]
+	run rc-exec box /bin/sh -c 'readlink /proc/self/exe; readlink /proc/1/exe'
+	[ "${lines[0]}" = /bin/busybox ]
+	[ "${lines[1]}" = /bin/busybox ]
+	rc-rm -f box
+}
+
+@test "a script, a symlinked command and a relative PATH entry still run" {
+	make_container box
+	printf '#!/bin/sh\necho script ran\n' >"$RC_ROOT/containers/box/rootfs/usr/local/bin/hello"
+	chmod 0755 "$RC_ROOT/containers/box/rootfs/usr/local/bin/hello"
+	run rc-unshare box -- hello
+	[ "$status" -eq 0 ]
+	[ "$output" = "script ran" ]
+	run rc-unshare box -- /usr/local/bin/hello
+	[ "$output" = "script ran" ]
+	# /bin/ls is a symlink to busybox; an absolute symlink resolves in the root
+	ln -s /bin/busybox "$RC_ROOT/containers/box/rootfs/usr/local/bin/printf"
+	run rc-unshare box -- printf 'via %s' symlink
+	[ "$output" = "via symlink" ]
+	run rc-unshare -w /usr -e PATH=bin box -- env
+	[ "$status" -eq 0 ]
+	[[ $output == *"PATH=bin"* ]]
+	# A non-executable file is found but cannot run: 126; nothing at all: 127.
+	chmod 0644 "$RC_ROOT/containers/box/rootfs/usr/local/bin/hello"
+	run rc-unshare box -- hello
+	[ "$status" -eq 126 ]
+	run rc-unshare box -- no-such-command
+	[ "$status" -eq 127 ]
+}
