@@ -11,7 +11,9 @@ setup() {
 	export RC_ROOT
 	mkdir -p "$RC_ROOT/containers"
 	HOSTBIN=$BATS_TEST_TMPDIR/hostbin
-	mkdir -p "$HOSTBIN"
+	HOSTDIR=$BATS_TEST_TMPDIR/hostdir
+	mkdir -p "$HOSTBIN" "$HOSTDIR"
+	touch "$HOSTDIR/HOST-DIR-MARKER"
 	install -m 0755 "$BUILD/tests/helpers/host-marker" "$HOSTBIN/marker"
 }
 
@@ -24,6 +26,12 @@ teardown() {
 		*/rc-monitor | */rc-unshare) kill -9 "$m" 2>/dev/null || true ;;
 		esac
 	done
+	sleep 0.1
+	for d in "$RC_ROOT"/containers/*/; do
+		[ -d "$d" ] || continue
+		mountpoint -q "$d/netns" 2>/dev/null && umount -l "$d/netns"
+		rmdir /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$(basename "$d")")" 2>/dev/null || true
+	done
 	for p in $(jobs -p); do kill -9 "$p" 2>/dev/null || true; done
 }
 
@@ -33,6 +41,11 @@ climb() { echo "/proc/self/fd/$1/../../../../../../../../../../../..$2"; }
 
 # The host-marker ran (anywhere): its message or its status.
 marker_ran() { [[ $output == *"host binary ran"* ]] || [ "$status" -eq 42 ]; }
+
+# A process listed a directory of the host's: the marker file in HOSTDIR,
+# or a working directory outside its root ("(unreachable)/...").
+cwd_escaped() { [[ $output == *HOST-DIR-MARKER* || $output == *unreachable* ]]; }
+LS_CWD=(/bin/sh -c 'pwd; ls')
 
 # ---- exec path and working directory (CVE-2024-21626, CVE-2019-5736) ----
 
@@ -57,9 +70,10 @@ marker_ran() { [[ $output == *"host binary ran"* ]] || [ "$status" -eq 42 ]; }
 @test "a working directory through any descriptor 3-64 is never made or entered on the host" {
 	make_container box
 	for n in $(seq 3 64); do
-		run rc-unshare -w "$(climb "$n" "$BATS_TEST_TMPDIR")/made-$n" box -- /usr/local/bin/rc-probe cwd
-		[ ! -e "$BATS_TEST_TMPDIR/made-$n" ] || { echo "fd $n made a host directory"; false; }
-		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "fd $n: $output"; false; }
+		run rc-unshare -w "$(climb "$n" "$HOSTDIR")/made-$n" box -- /bin/true
+		[ ! -e "$HOSTDIR/made-$n" ] || { echo "fd $n made a host directory"; false; }
+		run rc-unshare -w "$(climb "$n" "$HOSTDIR")" box -- "${LS_CWD[@]}"
+		if cwd_escaped; then echo "fd $n: $output"; false; fi
 	done
 }
 
@@ -76,12 +90,14 @@ marker_ran() { [[ $output == *"host binary ran"* ]] || [ "$status" -eq 42 ]; }
 			"$BATS_TEST_TMPDIR/config.orig" >"$cfg"
 		run rc-unshare box
 		if marker_ran; then echo "PATH, fd $n: $output"; false; fi
-		jq --arg c "$(climb "$n" "$BATS_TEST_TMPDIR")/cfg-made-$n" \
-			'.process.args = ["/usr/local/bin/rc-probe", "cwd"] | .process.cwd = $c' \
+		jq --arg c "$(climb "$n" "$HOSTDIR")/cfg-made-$n" '.process.args = ["/bin/true"] | .process.cwd = $c' \
 			"$BATS_TEST_TMPDIR/config.orig" >"$cfg"
 		run rc-unshare box
-		[ ! -e "$BATS_TEST_TMPDIR/cfg-made-$n" ] || { echo "cwd, fd $n made a host directory"; false; }
-		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "cwd, fd $n: $output"; false; }
+		[ ! -e "$HOSTDIR/cfg-made-$n" ] || { echo "cwd, fd $n made a host directory"; false; }
+		jq --arg c "$(climb "$n" "$HOSTDIR")" '.process.args = ["/bin/ls"] | .process.cwd = $c' \
+			"$BATS_TEST_TMPDIR/config.orig" >"$cfg"
+		run rc-unshare box
+		if cwd_escaped; then echo "cwd, fd $n: $output"; false; fi
 	done
 }
 
@@ -91,8 +107,10 @@ marker_ran() { [[ $output == *"host binary ran"* ]] || [ "$status" -eq 42 ]; }
 	for n in 3 4 5 6 7 8; do
 		"$HELPERS/mkimage" --entrypoint "[\"$(climb "$n" "$HOSTBIN")/marker\"]" \
 			"$RC_ROOT/images" "ep$n" "$fixture" >/dev/null
-		"$HELPERS/mkimage" --cmd '["/bin/pwd"]' --workdir "$(climb "$n" "$BATS_TEST_TMPDIR")/img-made-$n" \
+		"$HELPERS/mkimage" --cmd '["/bin/true"]' --workdir "$(climb "$n" "$HOSTDIR")/img-made-$n" \
 			"$RC_ROOT/images" "wd$n" "$fixture" >/dev/null
+		"$HELPERS/mkimage" --cmd '["/bin/ls"]' --workdir "$(climb "$n" "$HOSTDIR")" \
+			"$RC_ROOT/images" "ls$n" "$fixture" >/dev/null
 	done
 	for n in 3 4 5 6 7 8; do
 		rc-unpack "ep$n" "ep$n" >/dev/null
@@ -100,8 +118,10 @@ marker_ran() { [[ $output == *"host binary ran"* ]] || [ "$status" -eq 42 ]; }
 		if marker_ran; then echo "Entrypoint, fd $n: $output"; false; fi
 		rc-unpack "wd$n" "wd$n" >/dev/null
 		run rc-unshare "wd$n"
-		[ ! -e "$BATS_TEST_TMPDIR/img-made-$n" ] || { echo "WorkingDir, fd $n made a host directory"; false; }
-		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "WorkingDir, fd $n: $output"; false; }
+		[ ! -e "$HOSTDIR/img-made-$n" ] || { echo "WorkingDir, fd $n made a host directory"; false; }
+		rc-unpack "ls$n" "ls$n" >/dev/null
+		run rc-unshare "ls$n"
+		if cwd_escaped; then echo "WorkingDir, fd $n: $output"; false; fi
 	done
 }
 
@@ -113,9 +133,10 @@ marker_ran() { [[ $output == *"host binary ran"* ]] || [ "$status" -eq 42 ]; }
 		if marker_ran; then echo "exec, fd $n: $output"; false; fi
 		run rc-exec -e PATH="$(climb "$n" "$HOSTBIN")" box marker
 		if marker_ran; then echo "PATH, fd $n: $output"; false; fi
-		run rc-exec -w "$(climb "$n" "$BATS_TEST_TMPDIR")/exec-made-$n" box /usr/local/bin/rc-probe cwd
-		[ ! -e "$BATS_TEST_TMPDIR/exec-made-$n" ] || { echo "cwd, fd $n made a host directory"; false; }
-		[[ $output != *"$BATS_TEST_TMPDIR"* ]] || { echo "cwd, fd $n: $output"; false; }
+		run rc-exec -w "$(climb "$n" "$HOSTDIR")/exec-made-$n" box /bin/true
+		[ ! -e "$HOSTDIR/exec-made-$n" ] || { echo "cwd, fd $n made a host directory"; false; }
+		run rc-exec -w "$(climb "$n" "$HOSTDIR")" box "${LS_CWD[@]}"
+		if cwd_escaped; then echo "cwd, fd $n: $output"; false; fi
 	done
 	rc-rm -f box
 }

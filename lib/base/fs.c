@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 int rc_write_all(int fd, const void *buf, size_t len)
@@ -212,4 +213,49 @@ int rc_lock_at(int dirfd, const char *name, struct rc_err *e)
 		return rc_errf(e, saved, "locking %s", name);
 	}
 	return fd;
+}
+
+static int int_cmp(const void *a, const void *b)
+{
+	return (*(const int *)a > *(const int *)b) - (*(const int *)a < *(const int *)b);
+}
+
+/* Without close_range (Linux < 5.9): one close per open descriptor. */
+static void close_each(int from, const int *keep, size_t nkeep)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		int fd = atoi(de->d_name);
+		bool kept = de->d_name[0] == '.' || fd < from || fd == dirfd(d);
+		for (size_t i = 0; i < nkeep && !kept; i++)
+			kept = keep[i] == fd;
+		if (!kept)
+			close(fd);
+	}
+	closedir(d);
+}
+
+void rc_close_fds_except(int from, const int *keep, size_t nkeep)
+{
+	int sorted[64];
+	size_t n = 0;
+	unsigned lo = (unsigned)from;
+
+	for (size_t i = 0; i < nkeep && n < sizeof sorted / sizeof *sorted; i++)
+		if (keep[i] >= from)
+			sorted[n++] = keep[i];
+	qsort(sorted, n, sizeof *sorted, int_cmp);
+	for (size_t i = 0; i <= n; i++) {
+		unsigned hi = i < n ? (unsigned)sorted[i] : ~0U;
+		if (hi > lo && syscall(SYS_close_range, lo, hi - 1, 0U) < 0) {
+			close_each(from, keep, nkeep);
+			return;
+		}
+		if (i < n)
+			lo = hi + 1;
+	}
 }

@@ -38,6 +38,10 @@ int rc_rm_rf_at(int dirfd, const char *name, struct rc_err *e);
  * locked descriptor, which the caller closes to release the lock. */
 int rc_lock_at(int dirfd, const char *name, struct rc_err *e);
 
+/* Close every descriptor numbered from or above, except those in keep
+ * (negative entries are ignored). */
+void rc_close_fds_except(int from, const int *keep, size_t nkeep);
+
 /* Write all of buf to fd, retrying on EINTR and short writes. 0 or -errno. */
 int rc_write_all(int fd, const void *buf, size_t len);
 

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -59,12 +60,14 @@ int rc_path_clean(const char *path, char *out, size_t n)
 	return 0;
 }
 
-static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode)
+static int openat2_in_root(int rootfd, const char *path, int flags, mode_t mode, unsigned sp)
 {
 	struct open_how how = {
 		.flags = (unsigned)(flags | O_CLOEXEC),
 		.mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+			   (sp & RC_SP_NO_XDEV ? RESOLVE_NO_XDEV : 0) |
+			   (sp & RC_SP_NO_SYMLINKS ? RESOLVE_NO_SYMLINKS : 0),
 	};
 	int fd, tries = 0;
 
@@ -101,18 +104,19 @@ static int mkdir_in(int cur, const char *c)
  * mkdirs, missing directories are made where the path leads, through
  * dangling symlinks too (inside the root, as the container would see them). */
 static int walk_in_root(int rootfd, const char *path, int flags, mode_t mode, bool mkdirs,
-			rc_sp_made_fn made, void *arg)
+			unsigned how, rc_sp_made_fn made, void *arg)
 {
 	_cleanup_free_ char *rest = strdup(path), *res = calloc(1, PATH_MAX);
 	_cleanup_close_ int cur = -1;
 	size_t reslen = 0;
 	int links = 0;
+	struct stat rootst;
 	char *p;
 
 	if (!rest || !res)
 		return errno = ENOMEM, -1;
 	cur = reopen_resolved(rootfd, "");
-	if (cur < 0)
+	if (cur < 0 || fstat(cur, &rootst) < 0)
 		return -1;
 	p = rest;
 	for (;;) {
@@ -163,6 +167,10 @@ static int walk_in_root(int rootfd, const char *path, int flags, mode_t mode, bo
 			if (made)
 				made(st.st_ino, arg);
 		}
+		if ((how & RC_SP_NO_XDEV) && st.st_dev != rootst.st_dev)
+			return errno = EXDEV, -1;
+		if (S_ISLNK(st.st_mode) && (how & RC_SP_NO_SYMLINKS))
+			return errno = ELOOP, -1;
 		if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
 			char target[PATH_MAX];
 			ssize_t tl;
@@ -213,19 +221,72 @@ static int walk_in_root(int rootfd, const char *path, int flags, mode_t mode, bo
 	}
 }
 
-int rc_sp_open(int rootfd, const char *path, int flags, mode_t mode)
+int rc_sp_openat(int rootfd, const char *path, int flags, mode_t mode, unsigned how)
 {
 	if (use_openat2 < 0) {
 		const char *env = getenv("RC_NO_OPENAT2");
 		use_openat2 = !(env && !strcmp(env, "1"));
 	}
 	if (use_openat2) {
-		int fd = openat2_in_root(rootfd, path, flags, mode);
+		int fd = openat2_in_root(rootfd, path, flags, mode, how);
 		if (fd >= 0 || errno != ENOSYS)
 			return fd;
 		use_openat2 = 0; /* an old kernel: walk in userspace from now on */
 	}
-	return walk_in_root(rootfd, path, flags, mode, false, NULL, NULL);
+	return walk_in_root(rootfd, path, flags, mode, false, how, NULL, NULL);
+}
+
+int rc_sp_open(int rootfd, const char *path, int flags, mode_t mode)
+{
+	return rc_sp_openat(rootfd, path, flags, mode, RC_SP_NO_XDEV);
+}
+
+int rc_sp_mkdir_p(int rootfd, const char *path, unsigned how)
+{
+	int fd = rc_sp_openat(rootfd, path, O_PATH | O_DIRECTORY, 0, how);
+
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	return walk_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0, true, how, NULL, NULL);
+}
+
+int rc_sp_read_regular(int rootfd, const char *path, size_t max, char **ret_data,
+		       size_t *ret_len)
+{
+	_cleanup_close_ int pfd = rc_sp_openat(rootfd, path, O_PATH, 0, 0), fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	char self[32];
+	struct stat st;
+	size_t len = 0;
+
+	if (pfd < 0 || fstat(pfd, &st) < 0)
+		return -1;
+	if (!S_ISREG(st.st_mode))
+		return errno = EINVAL, -1;
+	if ((size_t)st.st_size > max)
+		return errno = EFBIG, -1;
+	/* Upgraded through the descriptor: the very inode just checked. */
+	snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+	fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0 || !(buf = malloc(max + 1)))
+		return -1;
+	for (;;) {
+		ssize_t n = read(fd, buf + len, max + 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max)
+			return errno = EFBIG, -1;
+	}
+	buf[len] = '\0';
+	*ret_data = rc_steal_ptr(buf);
+	if (ret_len)
+		*ret_len = len;
+	return 0;
 }
 
 int rc_sp_open_parent(int rootfd, const char *path, bool mkdirs, const char **ret_name,
@@ -248,6 +309,6 @@ int rc_sp_open_parent(int rootfd, const char *path, bool mkdirs, const char **re
 	*ret_name = slash + 1;
 	fd = rc_sp_open(rootfd, dir, O_PATH | O_DIRECTORY, 0);
 	if (fd < 0 && errno == ENOENT && mkdirs) /* the walk makes what is missing */
-		fd = walk_in_root(rootfd, dir, O_PATH | O_DIRECTORY, 0, true, made, arg);
+		fd = walk_in_root(rootfd, dir, O_PATH | O_DIRECTORY, 0, true, RC_SP_NO_XDEV, made, arg);
 	return fd;
 }

@@ -27,11 +27,37 @@
  * or does not fit in n bytes. */
 int rc_path_clean(const char *path, char *out, size_t n);
 
-/* Open path (cleaned, relative) inside rootfd, following every symlink on
- * the way, the last one included, without leaving the root. flags as
- * openat(2) (O_CLOEXEC is added). Returns the descriptor, or -1 with errno
- * set (no message: callers know what they were doing). */
+/* How a path may be resolved, beyond staying inside the root. */
+enum {
+	RC_SP_NO_XDEV = 1,      /* never cross a mount point (a layer being extracted) */
+	RC_SP_NO_SYMLINKS = 2,  /* refuse any symlink on the way (mounts on /proc, /sys) */
+};
+
+/* Open path inside rootfd, following every symlink on the way, the last one
+ * included (unless O_NOFOLLOW), without leaving the root: an absolute path
+ * or symlink starts again at the root, ".." at the root stays there, and
+ * /proc's magic links (/proc/self/fd/N, /proc/self/cwd) are refused. how is
+ * a set of RC_SP_*; flags as openat(2) (O_CLOEXEC is added). Returns the
+ * descriptor, or -1 with errno set (no message: callers know what they
+ * were doing). */
+int rc_sp_openat(int rootfd, const char *path, int flags, mode_t mode, unsigned how);
+
+/* rc_sp_openat with RC_SP_NO_XDEV, for a path (cleaned, relative) of a
+ * root filesystem being built. */
 int rc_sp_open(int rootfd, const char *path, int flags, mode_t mode);
+
+/* mkdir -p of path inside rootfd (missing directories made 0755, as docker
+ * does, through dangling symlinks too, inside the root); returns an O_PATH
+ * descriptor of the directory, or -1 with errno set. */
+int rc_sp_mkdir_p(int rootfd, const char *path, unsigned how);
+
+/* Read the regular file path inside rootfd (at most max bytes) into a
+ * NUL-terminated buffer the caller frees. Anything but a regular file (a
+ * FIFO that would hang the reader, a device node that would make the host
+ * open the device) is refused with EINVAL before it is opened for reading;
+ * a larger file with EFBIG. Returns 0, or -1 with errno set. */
+int rc_sp_read_regular(int rootfd, const char *path, size_t max, char **ret_data,
+		       size_t *ret_len);
 
 /* Called with the inode of each directory rc_sp_open_parent makes. */
 typedef void (*rc_sp_made_fn)(ino_t ino, void *arg);

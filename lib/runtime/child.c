@@ -3,6 +3,7 @@
 #include "runtime/caps.h"
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "base/safepath.h"
 #include "runtime/mounts.h"
 #include "net/netns.h"
 #include "runtime/tty.h"
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/keyctl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,10 +25,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static _Noreturn void child_fail(int fd, int status, const struct rc_err *e)
@@ -36,39 +34,6 @@ static _Noreturn void child_fail(int fd, int status, const struct rc_err *e)
 	snprintf(rep.msg, sizeof rep.msg, "%s", e->msg);
 	(void)!write(fd, &rep, sizeof rep);
 	_exit(status);
-}
-
-/* Look cmd up in the container's PATH as execvp would, telling "not
- * found" (127) from "found but cannot be run" (126). */
-static int find_command(const char *cmd, const char *path, char *out, size_t len, struct rc_err *e)
-{
-	bool denied = false;
-
-	if (strchr(cmd, '/')) {
-		snprintf(out, len, "%s", cmd);
-		return 0;
-	}
-	for (const char *p = path; ; ) {
-		const char *colon = strchr(p, ':');
-		size_t n = colon ? (size_t)(colon - p) : strlen(p);
-		struct stat st;
-
-		snprintf(out, len, "%.*s/%s", (int)n, n ? p : ".", cmd);
-		if (stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
-			if (access(out, X_OK) == 0)
-				return 0;
-			denied = true;
-		}
-		if (!colon)
-			break;
-		p = colon + 1;
-	}
-	if (denied) {
-		rc_errf(e, EACCES, "exec: \"%s\"", cmd);
-		return rc_err_status(e, 126);
-	}
-	rc_errf(e, 0, "exec: \"%s\": executable file not found in $PATH", cmd);
-	return rc_err_status(e, 127);
 }
 
 /* The config's sysctls, written through the host's /proc before the
@@ -199,22 +164,123 @@ static int change_user(const struct rc_spec *s, const struct rc_user *u, struct 
 	return 0;
 }
 
-/* The working directory, made if missing, and checked to be inside the
- * container: a descriptor leaked from the host (runc's CVE-2024-21626)
- * would show up as a cwd outside the root. */
-static int enter_cwd(const char *cwd, struct rc_err *e)
+/* The working directory, made if missing (root-owned, 0755, as docker
+ * does) and entered by descriptor, resolved inside the container's root: no
+ * path, /proc/self/fd/N among them, can lead it out (runc's CVE-2024-21626).
+ * getcwd() then proves the kernel agrees. */
+static int enter_cwd(int rootfd, const char *cwd, struct rc_err *e)
 {
+	_cleanup_close_ int fd = -1;
 	char buf[PATH_MAX];
 
 	if (cwd[0] != '/')
 		return rc_errf(e, 0, "working directory %s is not an absolute path", cwd);
-	if (rc_mkdir_p_at(AT_FDCWD, cwd, 0755, e) < 0)
-		return rc_err_prefix(e, "creating the working directory");
-	if (chdir(cwd) < 0)
+	fd = rc_sp_mkdir_p(rootfd, cwd, 0);
+	if (fd < 0)
+		return rc_errf(e, errno, "entering the working directory %s", cwd);
+	if (fchdir(fd) < 0)
 		return rc_errf(e, errno, "entering the working directory %s", cwd);
 	if (!getcwd(buf, sizeof buf) || buf[0] != '/')
 		return rc_errf(e, errno ? errno : EPERM, "the working directory is outside the container");
 	return 0;
+}
+
+/* Exec through fd. A script exec'd through a close-on-exec descriptor fails
+ * with ENOENT (its interpreter would be handed /dev/fd/N, closed by then):
+ * it runs again by the path its descriptor resolved to, inside the root,
+ * with no descriptor of the runtime's left to climb through. Returns only
+ * on failure, with errno set. */
+static void exec_fd(int fd, char **argv, char **envp)
+{
+	char self[32], path[PATH_MAX];
+	ssize_t n;
+
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	if (errno != ENOENT)
+		return;
+	snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+	n = readlink(self, path, sizeof path - 1);
+	if (n <= 0 || path[0] != '/') {
+		errno = ENOENT;
+		return;
+	}
+	path[n] = '\0';
+	execve(path, argv, envp);
+}
+
+/* cmd made absolute: a relative one is relative to the working directory. */
+static int absolute(const char *cmd, char *out, size_t len)
+{
+	char cwd[PATH_MAX];
+
+	if (cmd[0] == '/')
+		return snprintf(out, len, "%s", cmd) < (int)len ? 0 : -1;
+	if (!getcwd(cwd, sizeof cwd))
+		return -1;
+	return snprintf(out, len, "%s/%s", strcmp(cwd, "/") ? cwd : "", cmd) < (int)len ? 0 : -1;
+}
+
+/* Try one candidate; false when it is not there (ENOENT and the like). */
+static bool try_exec(int rootfd, const char *cand, char **argv, char **envp, int *err)
+{
+	char abs[PATH_MAX];
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+
+	if (absolute(cand, abs, sizeof abs) < 0) {
+		*err = ENAMETOOLONG;
+		return false;
+	}
+	fd = rc_sp_openat(rootfd, abs, O_PATH, 0, 0);
+	if (fd < 0) {
+		*err = errno;
+		return errno == EACCES;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		*err = EACCES;
+		return true;
+	}
+	exec_fd(fd, argv, envp);
+	*err = errno;
+	return true;
+}
+
+/* Exec the command, found inside the container's root as execvp would look
+ * it up (a name without '/' in PATH) but by descriptor: an exec path, a
+ * PATH entry or a symlink can never lead out of the root. Returns only on
+ * failure: 127 when nothing was found, 126 when it cannot be run. */
+static int exec_command(int rootfd, char **argv, char **envp, struct rc_err *e)
+{
+	const char *cmd = argv[0], *path = rc_env_get(envp, "PATH");
+	bool denied = false;
+	int err = ENOENT;
+
+	if (strchr(cmd, '/')) {
+		try_exec(rootfd, cmd, argv, envp, &err);
+		rc_errf(e, err, "exec: \"%s\"", cmd);
+		return err == ENOENT ? 127 : 126;
+	}
+	for (const char *p = path ? path : DEFAULT_PATH; ; ) {
+		const char *colon = strchr(p, ':');
+		size_t n = colon ? (size_t)(colon - p) : strlen(p);
+		char cand[PATH_MAX];
+
+		if ((size_t)snprintf(cand, sizeof cand, "%.*s/%s", (int)n, n ? p : ".", cmd) < sizeof cand &&
+		    try_exec(rootfd, cand, argv, envp, &err)) {
+			if (err != EACCES && err != ENOENT && err != ENOTDIR && err != ELOOP)
+				break; /* found, and it failed for a reason of its own */
+			denied = denied || err == EACCES;
+		}
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	if (denied || (err != ENOENT && err != ENOTDIR && err != ELOOP && err != EACCES)) {
+		rc_errf(e, denied ? EACCES : err, "exec: \"%s\"", cmd);
+		return 126;
+	}
+	rc_errf(e, 0, "exec: \"%s\": executable file not found in $PATH", cmd);
+	return 127;
 }
 
 /* --init: stay as pid 1, pass every signal on to the command and reap
@@ -256,17 +322,28 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* From resource limits to the command found in PATH; the descriptors
- * above stdio made close-on-exec. */
-static void prepare_exec(struct rc_child *c, char *cmd, size_t len, struct rc_err *ep)
+/* From resource limits to the moment of exec: user, environment, working
+ * directory, capabilities and the seccomp filter. Before any of it looks
+ * at a path of the container's, every descriptor but stdio and the report
+ * pipe is closed: nothing of the runtime's reaches the container. Returns
+ * the container's root, to find the command in. */
+static int prepare_exec(struct rc_child *c)
 {
 	const struct rc_run *r = c->r;
 	struct rc_spec *s = r->spec;
 	struct rc_user u = { 0 };
 	struct rc_err e = { 0 };
+	int rootfd;
 
-	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0 ||
-	    enter_cwd(s->cwd, &e) < 0)
+	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	rc_close_fds_except(3, &c->err_wr, 1);
+	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0) {
+		rc_errf(&e, errno, "opening the container's root");
+		child_fail(c->err_wr, 125, &e);
+	}
+	if (enter_cwd(rootfd, s->cwd, &e) < 0)
 		child_fail(c->err_wr, 125, &e);
 	/* The filter goes on last, but without no_new_privs loading it needs
 	 * CAP_SYS_ADMIN, which the user change may drop: then first (as runc). */
@@ -274,35 +351,53 @@ static void prepare_exec(struct rc_child *c, char *cmd, size_t len, struct rc_er
 		child_fail(c->err_wr, 125, &e);
 	if (change_user(s, &u, &e) < 0)
 		child_fail(c->err_wr, 125, &e);
+	rc_user_free(&u);
 	if (c->seccomp && s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
 		child_fail(c->err_wr, 125, &e);
 	if (!s->args || !s->args[0]) {
 		rc_errf(&e, 0, "no command given and the config has none");
 		child_fail(c->err_wr, 125, &e);
 	}
-	if (find_command(s->args[0], rc_env_get(s->env, "PATH"), cmd, len, &e) < 0)
-		child_fail(c->err_wr, e.status, &e);
-	/* Nothing of the runtime survives exec but stdio (and the report
-	 * pipe, which is close-on-exec like everything else). */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		rc_errf(&e, errno, "closing the runtime's descriptors");
-		child_fail(c->err_wr, 125, &e);
-	}
-	*ep = e;
+	return rootfd;
+}
+
+/* A session keyring of its own: the caller's keys (and the keys of every
+ * other container) are not the container's to see or use. */
+static int new_session_keyring(struct rc_err *e)
+{
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		return rc_errf(e, errno, "joining a new session keyring");
+	return 0;
 }
 
 _Noreturn void rc_child_exec(struct rc_child *c)
 {
 	struct rc_spec *s = c->r->spec;
 	struct rc_err e = { 0 };
-	char cmd[PATH_MAX];
+	int rootfd, status;
 
 	reset_signals();
-	prepare_exec(c, cmd, sizeof cmd, &e);
-	execve(cmd, s->args, s->env);
-	int err = errno;
-	rc_errf(&e, err, "exec: \"%s\"", s->args[0]);
-	child_fail(c->err_wr, err == ENOENT ? 127 : 126, &e);
+	if (new_session_keyring(&e) < 0)
+		child_fail(c->err_wr, 125, &e);
+	rootfd = prepare_exec(c);
+	status = exec_command(rootfd, s->args, s->env, &e);
+	child_fail(c->err_wr, status, &e);
+}
+
+/* Right after clone: the descriptors the parent held (containers/ and
+ * containers/NAME among them, host directories) are closed; only what the
+ * set-up still needs stays. */
+static void close_runtime_fds(const struct rc_child *c)
+{
+	int keep[RC_NS_MAX + 3];
+	size_t n = 0;
+
+	keep[n++] = c->err_wr;
+	keep[n++] = c->null_fd;
+	keep[n++] = c->tty_sock;
+	for (int k = 0; k < RC_NS_MAX; k++)
+		keep[n++] = c->ns_fd[k];
+	rc_close_fds_except(3, keep, n);
 }
 
 const int rc_ns_clone_flag[RC_NS_MAX] = {
@@ -315,7 +410,8 @@ _Noreturn void rc_child_main(struct rc_child *c)
 	const struct rc_run *r = c->r;
 	struct rc_spec *s = r->spec;
 	struct rc_err e = { 0 };
-	char cmd[PATH_MAX], go;
+	char go;
+	int rootfd, status;
 	struct rc_fs fs = { .rootfs = r->rootfs, .bundle = r->bundle, .spec = s };
 
 	reset_signals();
@@ -326,6 +422,9 @@ _Noreturn void rc_child_main(struct rc_child *c)
 	if (read(c->go_rd, &go, 1) != 1)
 		_exit(125); /* the parent is gone */
 	close(c->go_rd);
+	close_runtime_fds(c);
+	if (new_session_keyring(&e) < 0)
+		child_fail(c->err_wr, 125, &e);
 
 	for (int k = 0; k < RC_NS_MAX; k++)
 		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_clone_flag[k]) < 0) {
@@ -367,7 +466,7 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		rc_errf(&e, errno, "redirecting stdin");
 		child_fail(c->err_wr, 125, &e);
 	}
-	prepare_exec(c, cmd, sizeof cmd, &e);
+	rootfd = prepare_exec(c);
 	if (r->init) {
 		pid_t pid = fork();
 		if (pid < 0) {
@@ -382,8 +481,6 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		}
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	}
-	execve(cmd, s->args, s->env);
-	int err = errno;
-	rc_errf(&e, err, "exec: \"%s\"", s->args[0]);
-	child_fail(c->err_wr, err == ENOENT ? 127 : 126, &e);
+	status = exec_command(rootfd, s->args, s->env, &e);
+	child_fail(c->err_wr, status, &e);
 }

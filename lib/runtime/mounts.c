@@ -2,11 +2,11 @@
 #include "runtime/mounts.h"
 #include "runtime/cgroups.h"
 #include "base/cleanup.h"
+#include "base/safepath.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,25 +18,14 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-static int open_how(int rootfd, const char *path, int flags, uint64_t resolve)
+/* Every path below is resolved inside the rootfs by base/safepath.h: an
+ * O_PATH descriptor, then mounted through /proc/self/fd/N, so a symlink in
+ * the image can never send a mount outside. */
+static int open_in(int rootfd, const char *path, int flags, unsigned how)
 {
-	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve };
-	int fd;
+	int fd = rc_sp_openat(rootfd, path, flags, 0, how);
 
-	while (*path == '/')
-		path++;
-	if (!*path)
-		path = ".";
-	do
-		fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-	while (fd < 0 && errno == EAGAIN);
 	return fd < 0 ? -errno : fd;
-}
-
-int rc_open_in_root(int rootfd, const char *path, int flags)
-{
-	return open_how(rootfd, path, flags, 0);
 }
 
 static void fd_path(char buf[static 32], int fd)
@@ -44,66 +33,16 @@ static void fd_path(char buf[static 32], int fd)
 	snprintf(buf, 32, "/proc/self/fd/%d", fd);
 }
 
-/* mkdir -p of path inside the root; returns an O_PATH descriptor of it.
- * A dangling symlink on the way is followed inside the root (its target
- * made), as the container would see it; depth bounds symlink loops. */
-static int mkdir_in_root_at(int rootfd, const char *path, uint64_t resolve, int depth,
-			    struct rc_err *e)
+static int mkdir_in_root(int rootfd, const char *path, unsigned how, struct rc_err *e)
 {
-	char prefix[PATH_MAX];
-	size_t len = strlen(path);
-	_cleanup_close_ int parent = -1;
+	int fd = rc_sp_mkdir_p(rootfd, path, how);
 
-	if (len >= sizeof prefix)
-		return rc_errf(e, ENAMETOOLONG, "mount target %s", path);
-	parent = open_how(rootfd, "/", O_PATH | O_DIRECTORY, 0);
-	if (parent < 0)
-		return rc_errf(e, -parent, "opening the rootfs");
-	for (size_t i = 0; i <= len; i++) {
-		if (path[i] != '/' && path[i] != '\0')
-			continue;
-		if (i == 0 || path[i - 1] == '/')
-			continue;
-		memcpy(prefix, path, i);
-		prefix[i] = '\0';
-		int fd = open_how(rootfd, prefix, O_PATH | O_DIRECTORY, resolve);
-		if (fd == -ENOENT) {
-			const char *comp = strrchr(prefix, '/');
-			comp = comp ? comp + 1 : prefix;
-			if (mkdirat(parent, comp, 0755) < 0 && errno != EEXIST)
-				return rc_errf(e, errno, "creating mount target %s in the rootfs", prefix);
-			fd = open_how(rootfd, prefix, O_PATH | O_DIRECTORY, resolve);
-			char link[PATH_MAX], next[2 * PATH_MAX + 2];
-			ssize_t n;
-			if (fd == -ENOENT && !(resolve & RESOLVE_NO_SYMLINKS) &&
-			    (n = readlinkat(parent, comp, link, sizeof link - 1)) > 0) {
-				link[n] = '\0';
-				if (depth >= 40)
-					return rc_errf(e, ELOOP, "mount target %s in the rootfs", path);
-				if (link[0] == '/')
-					snprintf(next, sizeof next, "%s%s", link, path + i);
-				else
-					snprintf(next, sizeof next, "%.*s/%s%s", (int)(comp - prefix), prefix,
-						 link, path + i);
-				return mkdir_in_root_at(rootfd, next, resolve, depth + 1, e);
-			}
-		}
-		if (fd < 0)
-			return rc_errf(e, -fd, "mount target %s in the rootfs", prefix);
-		close(parent);
-		parent = fd;
-	}
-	return rc_steal_fd(&parent);
-}
-
-static int mkdir_in_root(int rootfd, const char *path, uint64_t resolve, struct rc_err *e)
-{
-	return mkdir_in_root_at(rootfd, path, resolve, 0, e);
+	return fd >= 0 ? fd : rc_errf(e, errno, "mount target %s in the rootfs", path);
 }
 
 /* The mount target for path: a directory, or (want_file) a regular file,
  * made if missing. */
-static int make_target(int rootfd, const char *path, bool want_file, uint64_t resolve,
+static int make_target(int rootfd, const char *path, bool want_file, unsigned how,
 		       struct rc_err *e)
 {
 	char parent[PATH_MAX];
@@ -111,8 +50,8 @@ static int make_target(int rootfd, const char *path, bool want_file, uint64_t re
 	int fd;
 
 	if (!want_file)
-		return mkdir_in_root(rootfd, path, resolve, e);
-	fd = open_how(rootfd, path, O_PATH, resolve);
+		return mkdir_in_root(rootfd, path, how, e);
+	fd = open_in(rootfd, path, O_PATH, how);
 	if (fd >= 0 || fd != -ENOENT)
 		return fd >= 0 ? fd : rc_errf(e, -fd, "mount target %s in the rootfs", path);
 	snprintf(parent, sizeof parent, "%s", path);
@@ -120,7 +59,7 @@ static int make_target(int rootfd, const char *path, bool want_file, uint64_t re
 	if (!base || !base[1])
 		return rc_errf(e, EINVAL, "mount target %s", path);
 	parent[base - parent] = '\0';
-	_cleanup_close_ int pfd = mkdir_in_root(rootfd, parent[0] ? parent : "/", resolve, e);
+	_cleanup_close_ int pfd = mkdir_in_root(rootfd, parent[0] ? parent : "/", how, e);
 	if (pfd < 0)
 		return -1;
 	_cleanup_close_ int dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -131,7 +70,7 @@ static int make_target(int rootfd, const char *path, bool want_file, uint64_t re
 		return rc_errf(e, errno, "creating mount target %s in the rootfs", path);
 	if (nfd >= 0)
 		close(nfd);
-	fd = open_how(rootfd, path, O_PATH, resolve);
+	fd = open_in(rootfd, path, O_PATH, how);
 	return fd >= 0 ? fd : rc_errf(e, -fd, "mount target %s in the rootfs", path);
 }
 
@@ -157,7 +96,7 @@ static unsigned long kept_flags(const char *path)
 static int remount_bind(int rootfd, const char *dest, unsigned long flags, struct rc_err *e)
 {
 	char p[32];
-	_cleanup_close_ int fd = open_how(rootfd, dest, O_PATH, 0);
+	_cleanup_close_ int fd = open_in(rootfd, dest, O_PATH, 0);
 
 	if (fd < 0)
 		return rc_errf(e, -fd, "reopening %s", dest);
@@ -181,7 +120,7 @@ static const struct { const char *name, *target; } dev_links[] = {
 /* The standard device nodes and links in a fresh /dev tmpfs. */
 static int populate_dev(int rootfd, struct rc_err *e)
 {
-	_cleanup_close_ int dfd = open_how(rootfd, "/dev", O_RDONLY | O_DIRECTORY, RESOLVE_NO_SYMLINKS);
+	_cleanup_close_ int dfd = open_in(rootfd, "/dev", O_RDONLY | O_DIRECTORY, RC_SP_NO_SYMLINKS);
 
 	if (dfd < 0)
 		return rc_errf(e, -dfd, "opening /dev");
@@ -239,7 +178,7 @@ static int mount_cgroup_v1(int rootfd, const struct rc_mount *m, struct rc_err *
 	_cleanup_fclose_ FILE *mi = fopen("/proc/self/mountinfo", "re");
 	char line[4096], p[32];
 	unsigned long fl = (m->flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)) | MS_RELATIME;
-	_cleanup_close_ int tfd = mkdir_in_root(rootfd, m->dest, RESOLVE_NO_SYMLINKS, e);
+	_cleanup_close_ int tfd = mkdir_in_root(rootfd, m->dest, RC_SP_NO_SYMLINKS, e);
 
 	if (tfd < 0)
 		return -1;
@@ -270,7 +209,7 @@ static int mount_cgroup_v1(int rootfd, const struct rc_mount *m, struct rc_err *
 			strncat(data, o, sizeof data - strlen(data) - 1);
 		}
 		snprintf(dest, sizeof dest, "%s/%s", m->dest, mnt + sizeof RC_CGROUP_BASE);
-		_cleanup_close_ int dfd = mkdir_in_root(rootfd, dest, RESOLVE_NO_SYMLINKS, e);
+		_cleanup_close_ int dfd = mkdir_in_root(rootfd, dest, RC_SP_NO_SYMLINKS, e);
 		char dp[32];
 		if (dfd < 0)
 			return -1;
@@ -280,7 +219,7 @@ static int mount_cgroup_v1(int rootfd, const struct rc_mount *m, struct rc_err *
 	}
 	if (m->flags & MS_RDONLY) {
 		/* p names the directory under the tmpfs: reopen to reach the tmpfs. */
-		_cleanup_close_ int top = open_how(rootfd, m->dest, O_PATH, 0);
+		_cleanup_close_ int top = open_in(rootfd, m->dest, O_PATH, 0);
 		char tp[32];
 
 		if (top < 0)
@@ -314,7 +253,7 @@ static int other_mount(int rootfd, const struct rc_mount *m, struct rc_err *e)
 	}
 	/* /proc and /sys onto a symlink planted by the image is refused:
 	 * mounting there would put the kernel's files where the image says. */
-	tfd = make_target(rootfd, m->dest, false, strict ? RESOLVE_NO_SYMLINKS : 0, e);
+	tfd = make_target(rootfd, m->dest, false, strict ? RC_SP_NO_SYMLINKS : 0, e);
 	if (tfd < 0)
 		return rc_err_prefix(e, "mounting %s", m->type);
 	if (fstat(tfd, &st) < 0 || !S_ISDIR(st.st_mode))
@@ -331,7 +270,7 @@ static int other_mount(int rootfd, const struct rc_mount *m, struct rc_err *e)
 static int set_propagation(int rootfd, const struct rc_mount *m, struct rc_err *e)
 {
 	char p[32];
-	_cleanup_close_ int fd = open_how(rootfd, m->dest, O_PATH, 0);
+	_cleanup_close_ int fd = open_in(rootfd, m->dest, O_PATH, 0);
 
 	if (fd < 0)
 		return rc_errf(e, -fd, "reopening %s", m->dest);
@@ -347,7 +286,7 @@ static int mask_path(int rootfd, const char *path, struct rc_err *e)
 {
 	struct stat st, nst;
 	char p[32], np[32];
-	_cleanup_close_ int fd = open_how(rootfd, path, O_PATH, RESOLVE_NO_SYMLINKS);
+	_cleanup_close_ int fd = open_in(rootfd, path, O_PATH, RC_SP_NO_SYMLINKS);
 	_cleanup_close_ int null = -1;
 
 	if (fd == -ENOENT)
@@ -362,7 +301,7 @@ static int mask_path(int rootfd, const char *path, struct rc_err *e)
 			return rc_errf(e, errno, "masking %s", path);
 		return 0;
 	}
-	null = open_how(rootfd, "/dev/null", O_PATH, RESOLVE_NO_SYMLINKS);
+	null = open_in(rootfd, "/dev/null", O_PATH, RC_SP_NO_SYMLINKS);
 	if (null < 0)
 		return rc_errf(e, -null, "masking %s: opening the container's /dev/null", path);
 	if (fstat(null, &nst) < 0 || !S_ISCHR(nst.st_mode) || nst.st_rdev != makedev(1, 3))
@@ -376,7 +315,7 @@ static int mask_path(int rootfd, const char *path, struct rc_err *e)
 static int readonly_path(int rootfd, const char *path, struct rc_err *e)
 {
 	char p[32];
-	_cleanup_close_ int fd = open_how(rootfd, path, O_PATH, RESOLVE_NO_SYMLINKS);
+	_cleanup_close_ int fd = open_in(rootfd, path, O_PATH, RC_SP_NO_SYMLINKS);
 
 	if (fd == -ENOENT)
 		return 0;

@@ -4,7 +4,7 @@
  *  1. the host's mounts become private (nothing propagates either way);
  *  2. the rootfs is bind-mounted onto itself (pivot_root needs a mount);
  *  3. the config's mounts, in order, each target resolved inside the
- *     rootfs (openat2 RESOLVE_IN_ROOT) and mounted through its descriptor,
+ *     rootfs (base/safepath.h) and mounted through its descriptor,
  *     so a symlink in the image can never send a mount outside; /proc and
  *     /sys must be real directories; a tmpfs at /dev gets the standard
  *     device nodes and links; cgroup mounts follow the host's version;
@@ -29,9 +29,5 @@ struct rc_fs {
 /* Run steps 1-7 in the calling process, which must be alone in a fresh
  * mount namespace (and a fresh pid namespace for /proc to be its own). */
 int rc_fs_setup(const struct rc_fs *fs, struct rc_err *e);
-
-/* Open path inside the root at rootfd without leaving it (symlinks
- * resolved as if rootfd were /). Returns a descriptor or -errno. */
-int rc_open_in_root(int rootfd, const char *path, int flags);
 
 #endif
