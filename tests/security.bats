@@ -178,3 +178,63 @@ LS_CWD=(/bin/sh -c 'pwd; ls')
 	run rc-unshare box -- no-such-command
 	[ "$status" -eq 127 ]
 }
+
+# ---- files of the image that rc reads on the host --------------------------
+
+# An image: the Alpine fixture, then one layer of SPECs (mklayer's).
+image_with() {
+	local tag=$1
+	shift
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mklayer" "$BATS_TEST_TMPDIR/$tag.tar" "$@"
+	"$HELPERS/mkimage" --cmd '["/bin/true"]' "$RC_ROOT/images" "$tag" \
+		"$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" "$BATS_TEST_TMPDIR/$tag.tar" >/dev/null
+}
+
+@test "rc-unpack refuses an image whose /etc/passwd is a FIFO, and does not hang on it" {
+	image_with fifo dir:etc fifo:etc/passwd
+	run timeout 20 rc-unpack fifo c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"/etc/passwd: not a regular file"* ]]
+	[ ! -e "$RC_ROOT/containers/c1" ]
+}
+
+@test "rc-unpack refuses an image whose /etc/group is a device node, never reading the device" {
+	image_with dev dir:etc chr:etc/group:1:5
+	run timeout 20 rc-unpack dev c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"/etc/group: not a regular file"* ]]
+	[ ! -e "$RC_ROOT/containers/c1" ]
+}
+
+@test "rc-unshare and rc-exec -u refuse a container whose /etc/passwd became a FIFO" {
+	make_container box
+	rc-unshare -d box -- /bin/sleep 1000 >/dev/null
+	rm "$RC_ROOT/containers/box/rootfs/etc/passwd"
+	mkfifo "$RC_ROOT/containers/box/rootfs/etc/passwd"
+	run timeout 20 rc-exec -u nobody box /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"/etc/passwd: not a regular file"* ]]
+	rc-rm -f box
+	make_container box2
+	rm "$RC_ROOT/containers/box2/rootfs/etc/passwd"
+	mkfifo "$RC_ROOT/containers/box2/rootfs/etc/passwd"
+	run timeout 20 rc-unshare box2 -- /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"/etc/passwd: not a regular file"* ]]
+}
+
+@test "a container does not share the caller's session keyring" {
+	make_container box
+	host=$("$BUILD/tests/helpers/rc-probe" keyring)
+	[ -n "$host" ]
+	run rc-unshare box -- /usr/local/bin/rc-probe keyring
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	[ "$output" != "$host" ]
+	rc-unshare -d box -- /bin/sleep 1000 >/dev/null
+	run rc-exec box /usr/local/bin/rc-probe keyring
+	[ "$status" -eq 0 ]
+	[ "$output" != "$host" ]
+	rc-rm -f box
+}

@@ -92,16 +92,19 @@ static int set_rlimits(const struct rc_spec *s, struct rc_err *e)
 static int resolve_user(const struct rc_run *r, struct rc_user *u, struct rc_err *e)
 {
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_fclose_ FILE *pw = rc_user_open_db(root, "/etc/passwd");
-	_cleanup_fclose_ FILE *gr = rc_user_open_db(root, "/etc/group");
 	const struct rc_spec *s = r->spec;
+	struct rc_accounts acc;
+	int rr;
 
-	if (r->user) {
-		if (rc_user_resolve(r->user, pw, gr, u, e) < 0)
-			return -1;
-	} else {
-		if (rc_user_lookup_uid(s->uid, pw, gr, u, e) < 0)
-			return -1;
+	if (root < 0)
+		return rc_errf(e, errno, "opening the container's root");
+	if (rc_accounts_read(root, &acc, e) < 0)
+		return -1;
+	rr = r->user ? rc_user_resolve(r->user, &acc, u, e) : rc_user_lookup_uid(s->uid, &acc, u, e);
+	rc_accounts_free(&acc);
+	if (rr < 0)
+		return -1;
+	if (!r->user) {
 		u->gid = s->gid;
 		free(u->gids); /* the config's groups are the whole list */
 		u->gids = NULL;

@@ -1,7 +1,7 @@
 /* ocispec.c - OCI runtime config from an image config; see ocispec.h. */
 #include "runtime/ocispec.h"
 #include "base/cleanup.h"
-#include "base/safepath.h"
+#include "runtime/users.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define ACCOUNT_FILE_MAX (4u << 20)
 #define NOFILE_SOFT 1024
 #define NOFILE_HARD_MAX 524288
 
@@ -38,204 +37,7 @@ static const char *const namespaces[] = {
 	"pid", "network", "ipc", "uts", "mount", "cgroup",
 };
 
-/* ---- users and groups ---------------------------------------------------- */
-
-static bool parse_id(const char *s, size_t len, unsigned long *ret)
-{
-	char buf[16], *end;
-
-	if (len == 0 || len >= sizeof buf || s[0] == '-' || s[0] == '+')
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	*ret = strtoul(buf, &end, 10);
-	return !errno && *end == '\0' && *ret <= 0xfffffffeUL;
-}
-
-/* Field i (0-based) of a colon-separated line, as pointer and length. */
-static bool field(const char *line, size_t len, int i, const char **ret, size_t *ret_len)
-{
-	const char *p = line, *end = line + len;
-
-	while (i-- > 0) {
-		p = memchr(p, ':', (size_t)(end - p));
-		if (!p)
-			return false;
-		p++;
-	}
-	*ret = p;
-	const char *c = memchr(p, ':', (size_t)(end - p));
-	*ret_len = (size_t)((c ? c : end) - p);
-	return true;
-}
-
-/* Call fn for each line of an account file; stop when it returns non-zero. */
-static int each_line(const char *text, int (*fn)(const char *l, size_t n, void *arg), void *arg)
-{
-	for (const char *p = text; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		int r;
-
-		if (n && p[0] != '#' && (r = fn(p, n, arg)))
-			return r;
-		p = nl ? nl + 1 : NULL;
-	}
-	return 0;
-}
-
-struct pw_match {
-	const char *name;   /* match by name ... */
-	size_t namelen;
-	unsigned long id;   /* ... or by id when name is NULL */
-	unsigned long uid, gid;
-	char login[256];
-	char home[256];
-};
-
-static int pw_line(const char *l, size_t n, void *arg)
-{
-	struct pw_match *m = arg;
-	const char *f;
-	size_t fl;
-	unsigned long uid, gid;
-
-	if (!field(l, n, 2, &f, &fl) || !parse_id(f, fl, &uid) ||
-	    !field(l, n, 3, &f, &fl) || !parse_id(f, fl, &gid))
-		return 0;
-	field(l, n, 0, &f, &fl);
-	if (m->name ? (fl != m->namelen || memcmp(f, m->name, fl)) : uid != m->id)
-		return 0;
-	m->uid = uid;
-	m->gid = gid;
-	snprintf(m->login, sizeof m->login, "%.*s", (int)fl, f);
-	if (field(l, n, 5, &f, &fl))
-		snprintf(m->home, sizeof m->home, "%.*s", (int)fl, f);
-	return 1;
-}
-
-struct gr_match {
-	const char *name;
-	size_t namelen;
-	unsigned long gid;
-	const char *member;         /* collect groups listing this member */
-	struct rc_oci_user *u;
-};
-
-static int gr_line(const char *l, size_t n, void *arg)
-{
-	struct gr_match *m = arg;
-	const char *f;
-	size_t fl;
-	unsigned long gid;
-
-	if (!field(l, n, 2, &f, &fl) || !parse_id(f, fl, &gid))
-		return 0;
-	if (m->member) {
-		const char *mem;
-		size_t ml, want = strlen(m->member);
-
-		if (!field(l, n, 3, &mem, &ml))
-			return 0;
-		for (const char *p = mem, *end = mem + ml; p < end;) {
-			const char *c = memchr(p, ',', (size_t)(end - p));
-			size_t len = (size_t)((c ? c : end) - p);
-
-			if (len == want && !memcmp(p, m->member, len) && gid != m->u->gid &&
-			    m->u->ngids < RC_OCI_MAX_GIDS) {
-				m->u->gids[m->u->ngids++] = (gid_t)gid;
-				break;
-			}
-			p = c ? c + 1 : end;
-		}
-		return 0;
-	}
-	field(l, n, 0, &f, &fl);
-	if (fl != m->namelen || memcmp(f, m->name, fl))
-		return 0;
-	m->gid = gid;
-	return 1;
-}
-
-int rc_oci_user_resolve(const char *user, const char *passwd, const char *group,
-			struct rc_oci_user *ret, struct rc_err *e)
-{
-	const char *colon = strchr(user, ':');
-	size_t ulen = colon ? (size_t)(colon - user) : strlen(user);
-	struct pw_match pw = { 0 };
-	unsigned long id;
-	bool found;
-
-	memset(ret, 0, sizeof *ret);
-	strcpy(ret->home, "/");
-	if (ulen == 0) { /* no user: root, as its passwd entry says */
-		pw.id = 0;
-	} else if (parse_id(user, ulen, &id)) {
-		pw.id = id;
-	} else {
-		pw.name = user;
-		pw.namelen = ulen;
-	}
-	found = passwd && each_line(passwd, pw_line, &pw);
-	if (pw.name && !found)
-		return rc_errf(e, 0, "unable to find user %.*s: no matching entries in passwd file",
-			       (int)ulen, user);
-	ret->uid = (uid_t)(found ? pw.uid : pw.id);
-	ret->gid = (gid_t)(found ? pw.gid : 0);
-	if (found && pw.home[0])
-		snprintf(ret->home, sizeof ret->home, "%s", pw.home);
-	if (colon) {
-		const char *g = colon + 1;
-		struct gr_match gm = { g, strlen(g), 0, NULL, NULL };
-
-		if (!*g)
-			return rc_errf(e, 0, "user '%s': empty group", user);
-		if (parse_id(g, strlen(g), &id))
-			ret->gid = (gid_t)id;
-		else if (group && each_line(group, gr_line, &gm))
-			ret->gid = (gid_t)gm.gid;
-		else
-			return rc_errf(e, 0, "unable to find group %s: no matching entries in group file",
-				       g);
-	} else if (found && group) {
-		struct gr_match gm = { NULL, 0, 0, pw.login, ret };
-		each_line(group, gr_line, &gm);
-	}
-	return 0;
-}
-
 /* ---- the config ---------------------------------------------------------- */
-
-static int read_account_file(int rootfd, const char *path, char **ret, struct rc_err *e)
-{
-	_cleanup_close_ int fd = rc_sp_open(rootfd, path, O_RDONLY, 0);
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-
-	*ret = NULL;
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : rc_errf(e, errno, "opening /%s", path);
-	buf = malloc(ACCOUNT_FILE_MAX + 1);
-	if (!buf)
-		return rc_errf(e, ENOMEM, "reading /%s", path);
-	for (;;) {
-		ssize_t n = read(fd, buf + len, ACCOUNT_FILE_MAX - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return rc_errf(e, errno, "reading /%s", path);
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-		if (len == ACCOUNT_FILE_MAX)
-			return rc_errf(e, EFBIG, "reading /%s", path);
-	}
-	buf[len] = '\0';
-	*ret = rc_steal_ptr(buf);
-	return 0;
-}
 
 static json_t *string_array(const char *const *v, size_t n)
 {
@@ -259,7 +61,7 @@ static bool env_has(json_t *env, const char *key)
 	return false;
 }
 
-static json_t *make_env(json_t *image_env, const char *hostname, const struct rc_oci_user *u)
+static json_t *make_env(json_t *image_env, const char *hostname, const struct rc_user *u)
 {
 	json_t *env = json_array();
 	size_t i;
@@ -275,7 +77,7 @@ static json_t *make_env(json_t *image_env, const char *hostname, const struct rc
 		if (json_is_string(v))
 			json_array_append(env, v);
 	if (!env_has(image_env, "HOME"))
-		json_array_append_new(env, json_pack("s+", "HOME=", u->home));
+		json_array_append_new(env, json_pack("s+", "HOME=", u->home[0] ? u->home : "/"));
 	return env;
 }
 
@@ -337,7 +139,7 @@ static json_t *make_devices(void)
 	return a;
 }
 
-static json_t *make_user(const struct rc_oci_user *u)
+static json_t *make_user(const struct rc_user *u)
 {
 	json_t *gids = json_array();
 
@@ -388,15 +190,16 @@ int rc_oci_config(json_t *image_config, const char *hostname, int rootfd, json_t
 	json_t *cfg = json_object_get(image_config, "config");
 	const char *user = json_string_value(json_object_get(cfg, "User"));
 	const char *stopsig = json_string_value(json_object_get(cfg, "StopSignal"));
-	_cleanup_free_ char *passwd = NULL, *group = NULL;
-	struct rc_oci_user u;
+	struct rc_accounts acc;
+	struct rc_user u;
 	char wdbuf[4096];
 	json_t *caps, *spec;
 
-	if (read_account_file(rootfd, "etc/passwd", &passwd, e) < 0 ||
-	    read_account_file(rootfd, "etc/group", &group, e) < 0)
+	if (rc_accounts_read(rootfd, &acc, e) < 0)
 		return -1;
-	if (rc_oci_user_resolve(user ? user : "", passwd, group, &u, e) < 0)
+	int r = rc_user_resolve(user ? user : "", &acc, &u, e);
+	rc_accounts_free(&acc);
+	if (r < 0)
 		return -1;
 	caps = string_array(default_caps, sizeof default_caps / sizeof default_caps[0]);
 	spec = json_pack(
@@ -418,6 +221,7 @@ int rc_oci_config(json_t *image_config, const char *hostname, int rootfd, json_t
 		"maskedPaths", string_array(masked_paths, sizeof masked_paths / sizeof masked_paths[0]),
 		"readonlyPaths",
 		string_array(readonly_paths, sizeof readonly_paths / sizeof readonly_paths[0]));
+	rc_user_free(&u);
 	if (!spec)
 		return rc_errf(e, ENOMEM, "making config.json");
 	if (stopsig && *stopsig)

@@ -3,7 +3,7 @@
  *
  * process: args = Entrypoint + Cmd, env = Env (PATH defaulted, HOSTNAME and
  * HOME added as docker does), cwd = WorkingDir (default "/"), user from User
- * resolved against the rootfs's /etc/passwd and /etc/group; docker's
+ * resolved against the rootfs's /etc/passwd and /etc/group (users.h); docker's
  * default capability set (bounding, effective, permitted), noNewPrivileges,
  * RLIMIT_NOFILE 1024 soft and at most this host's hard limit; hostname;
  * docker's default mounts, masked and read-only paths and device rules;
@@ -15,29 +15,10 @@
 
 #include <jansson.h>
 #include <stddef.h>
-#include <sys/types.h>
 
 #include "base/err.h"
 
 #define RC_OCI_STOPSIGNAL "org.opencontainers.image.stopSignal"
-#define RC_OCI_MAX_GIDS 64
-
-struct rc_oci_user {
-	uid_t uid;
-	gid_t gid;
-	size_t ngids;                 /* supplementary groups */
-	gid_t gids[RC_OCI_MAX_GIDS];
-	char home[256];               /* from passwd; "/" when unknown */
-};
-
-/* Resolve a docker User ("", "name", "1000", "name:group", "1000:50") with
- * the contents of passwd and group files (either may be NULL: missing). A
- * name that is not there is an error, as in docker; a number needs no
- * entry. Supplementary groups come from group membership when no group is
- * given. */
-int rc_oci_user_resolve(const char *user, const char *passwd, const char *group,
-			struct rc_oci_user *ret, struct rc_err *e);
-
 /* The config.json for image_config (the image config blob, parsed) with
  * hostname; rootfd is the unpacked rootfs, read for /etc/passwd and
  * /etc/group (resolved inside it). *ret is a new reference. */

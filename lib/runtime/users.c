@@ -1,35 +1,53 @@
 /* users.c - user and group resolution inside the container; see users.h. */
 #include "runtime/users.h"
+#include "base/safepath.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+
+#define ACCOUNT_FILE_MAX (4u << 20)
+#define LINE_MAX_LEN 8192
+
+static int read_one(int rootfd, const char *path, char **ret, struct rc_err *e)
+{
+	*ret = NULL;
+	if (rc_sp_read_regular(rootfd, path, ACCOUNT_FILE_MAX, ret, NULL) == 0)
+		return 0;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	if (errno == EINVAL)
+		return rc_errf(e, 0, "reading the image's /%s: not a regular file", path);
+	return rc_errf(e, errno, "reading the image's /%s", path);
+}
+
+int rc_accounts_read(int rootfd, struct rc_accounts *ret, struct rc_err *e)
+{
+	struct rc_accounts a = { 0 };
+
+	if (read_one(rootfd, "etc/passwd", &a.passwd, e) < 0 ||
+	    read_one(rootfd, "etc/group", &a.group, e) < 0) {
+		rc_accounts_free(&a);
+		return -1;
+	}
+	*ret = a;
+	return 0;
+}
+
+void rc_accounts_free(struct rc_accounts *a)
+{
+	free(a->passwd);
+	free(a->group);
+	a->passwd = a->group = NULL;
+}
 
 void rc_user_free(struct rc_user *u)
 {
 	free(u->gids);
 	u->gids = NULL;
 	u->ngids = 0;
-}
-
-FILE *rc_user_open_db(int rootfd, const char *path)
-{
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
-				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
-	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
-	FILE *f;
-
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "r");
-	if (!f)
-		close(fd);
-	return f;
 }
 
 static bool parse_id(const char *s, unsigned long *ret)
@@ -48,7 +66,6 @@ static size_t split(char *line, char **f, size_t n)
 {
 	size_t k = 0;
 
-	line[strcspn(line, "\n")] = '\0';
 	while (k < n) {
 		f[k++] = line;
 		line = strchr(line, ':');
@@ -59,94 +76,107 @@ static size_t split(char *line, char **f, size_t n)
 	return k;
 }
 
-/* Find a passwd entry by name (name != NULL) or by uid. */
-static bool passwd_find(FILE *db, const char *name, uid_t uid, struct rc_user *u)
+/* Call fn on a copy of each line of text (comments and blank lines skipped)
+ * split into at most nf fields, until it returns true. */
+static bool each_entry(const char *text, size_t nf, bool (*fn)(char **f, size_t n, void *arg),
+		       void *arg)
 {
-	char line[4096], *f[7];
+	char line[LINE_MAX_LEN], *f[8];
+
+	for (const char *p = text; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (len && len < sizeof line && p[0] != '#') {
+			memcpy(line, p, len);
+			line[len] = '\0';
+			if (fn(f, split(line, f, nf), arg))
+				return true;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+struct pw_query {
+	const char *name;   /* by name, or by uid when NULL */
+	uid_t uid;
+	struct rc_user *u;
+	char login[256];
+};
+
+static bool pw_match(char **f, size_t n, void *arg)
+{
+	struct pw_query *q = arg;
 	unsigned long id, gid;
 
-	if (!db)
+	if (n < 7 || !parse_id(f[2], &id) || !parse_id(f[3], &gid))
 		return false;
-	rewind(db);
-	while (fgets(line, sizeof line, db)) {
-		if (split(line, f, 7) < 7 || !parse_id(f[2], &id) || !parse_id(f[3], &gid))
+	if (q->name ? strcmp(f[0], q->name) != 0 : id != q->uid)
+		return false;
+	q->u->uid = (uid_t)id;
+	q->u->gid = (gid_t)gid;
+	snprintf(q->u->home, sizeof q->u->home, "%s", f[5]);
+	snprintf(q->login, sizeof q->login, "%s", f[0]);
+	return true;
+}
+
+struct gr_query {
+	const char *name;   /* the group to find, or NULL: collect memberships */
+	gid_t gid;
+	const char *member;
+	struct rc_user *u;
+	int err;
+};
+
+static bool gr_match(char **f, size_t n, void *arg)
+{
+	struct gr_query *q = arg;
+	unsigned long id;
+
+	if (n < 3 || !parse_id(f[2], &id))
+		return false;
+	if (q->name) {
+		q->gid = (gid_t)id;
+		return !strcmp(f[0], q->name);
+	}
+	if (n < 4 || (gid_t)id == q->u->gid)
+		return false;
+	for (char *save, *m = strtok_r(f[3], ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+		if (strcmp(m, q->member))
 			continue;
-		if (name ? strcmp(f[0], name) != 0 : id != uid)
-			continue;
-		u->uid = (uid_t)id;
-		u->gid = (gid_t)gid;
-		snprintf(u->home, sizeof u->home, "%s", f[5]);
-		return true;
+		gid_t *g = realloc(q->u->gids, (q->u->ngids + 1) * sizeof *g);
+		if (!g) {
+			q->err = ENOMEM;
+			return true;
+		}
+		q->u->gids = g;
+		g[q->u->ngids++] = (gid_t)id;
+		break;
 	}
 	return false;
 }
 
-static bool group_find(FILE *db, const char *name, gid_t *gid)
+/* The groups whose member list names login. */
+static int add_memberships(const struct rc_accounts *a, const char *login, struct rc_user *u,
+			   struct rc_err *e)
 {
-	char line[4096], *f[4];
-	unsigned long id;
+	struct gr_query q = { .member = login, .u = u };
 
-	if (!db)
-		return false;
-	rewind(db);
-	while (fgets(line, sizeof line, db))
-		if (split(line, f, 4) >= 3 && !strcmp(f[0], name) && parse_id(f[2], &id)) {
-			*gid = (gid_t)id;
-			return true;
-		}
-	return false;
-}
-
-/* Every group whose member list names user. */
-static int member_groups(FILE *db, const char *user, struct rc_user *u, struct rc_err *e)
-{
-	char line[8192], *f[4];
-	unsigned long id;
-
-	if (!db || !user)
+	if (!a->group || !*login)
 		return 0;
-	rewind(db);
-	while (fgets(line, sizeof line, db)) {
-		if (split(line, f, 4) < 4 || !parse_id(f[2], &id))
-			continue;
-		for (char *m = strtok(f[3], ","); m; m = strtok(NULL, ","))
-			if (!strcmp(m, user)) {
-				gid_t *n = realloc(u->gids, (u->ngids + 1) * sizeof *n);
-				if (!n)
-					return rc_errf(e, ENOMEM, "allocating");
-				u->gids = n;
-				u->gids[u->ngids++] = (gid_t)id;
-				break;
-			}
-	}
-	return 0;
+	each_entry(a->group, 4, gr_match, &q);
+	return q.err ? rc_errf(e, q.err, "reading the group file") : 0;
 }
 
-/* The passwd name of uid, for the group lookup. */
-static bool passwd_name(FILE *db, uid_t uid, char *buf, size_t len)
-{
-	char line[4096], *f[7];
-	unsigned long id;
-
-	if (!db)
-		return false;
-	rewind(db);
-	while (fgets(line, sizeof line, db))
-		if (split(line, f, 7) >= 3 && parse_id(f[2], &id) && id == uid) {
-			snprintf(buf, len, "%s", f[0]);
-			return true;
-		}
-	return false;
-}
-
-int rc_user_lookup_uid(uid_t uid, FILE *passwd, FILE *group, struct rc_user *ret,
+int rc_user_lookup_uid(uid_t uid, const struct rc_accounts *a, struct rc_user *ret,
 		       struct rc_err *e)
 {
-	char name[256];
 	struct rc_user u = { .uid = uid };
+	struct pw_query q = { .uid = uid, .u = &u };
 
-	if (passwd_find(passwd, NULL, uid, &u) && passwd_name(passwd, uid, name, sizeof name) &&
-	    member_groups(group, name, &u, e) < 0) {
+	if (a->passwd && each_entry(a->passwd, 7, pw_match, &q) &&
+	    add_memberships(a, q.login, &u, e) < 0) {
 		rc_user_free(&u);
 		return -1;
 	}
@@ -154,42 +184,45 @@ int rc_user_lookup_uid(uid_t uid, FILE *passwd, FILE *group, struct rc_user *ret
 	return 0;
 }
 
-int rc_user_resolve(const char *spec, FILE *passwd, FILE *group, struct rc_user *ret,
+int rc_user_resolve(const char *spec, const struct rc_accounts *a, struct rc_user *ret,
 		    struct rc_err *e)
 {
 	char user[256], *grp;
 	unsigned long id;
 	struct rc_user u = { 0 };
+	struct pw_query q = { .u = &u };
 	bool found;
-	char name[256];
 
-	if (!spec || !*spec || strlen(spec) >= sizeof user)
+	if (!spec || strlen(spec) >= sizeof user)
 		return rc_errf(e, 0, "invalid user \"%s\"", spec ? spec : "");
-	strcpy(user, spec);
+	snprintf(user, sizeof user, "%s", *spec ? spec : "0");
 	grp = strchr(user, ':');
 	if (grp)
 		*grp++ = '\0';
 	if (!*user || (grp && !*grp))
 		return rc_errf(e, 0, "invalid user \"%s\"", spec);
-
 	if (parse_id(user, &id)) {
-		found = passwd_find(passwd, NULL, (uid_t)id, &u);
+		q.uid = (uid_t)id;
+		found = a->passwd && each_entry(a->passwd, 7, pw_match, &q);
 		u.uid = (uid_t)id;
+	} else {
+		q.name = user;
+		found = a->passwd && each_entry(a->passwd, 7, pw_match, &q);
 		if (!found)
-			u.gid = 0;
-	} else if (!passwd_find(passwd, user, 0, &u)) {
-		return rc_errf(e, 0, "unable to find user %s: no matching entries in passwd file", user);
+			return rc_errf(e, 0, "unable to find user %s: no matching entries in passwd file",
+				       user);
 	}
 	if (grp) {
-		gid_t g;
+		struct gr_query g = { .name = grp };
 		if (parse_id(grp, &id))
 			u.gid = (gid_t)id;
-		else if (group_find(group, grp, &g))
-			u.gid = g;
+		else if (a->group && each_entry(a->group, 4, gr_match, &g))
+			u.gid = g.gid;
 		else
-			return rc_errf(e, 0, "unable to find group %s: no matching entries in group file", grp);
-	}
-	if (passwd_name(passwd, u.uid, name, sizeof name) && member_groups(group, name, &u, e) < 0) {
+			return rc_errf(e, 0, "unable to find group %s: no matching entries in group file",
+				       grp);
+	} else if (found && add_memberships(a, q.login, &u, e) < 0) {
+		/* Supplementary groups only in the implicit form, as docker. */
 		rc_user_free(&u);
 		return -1;
 	}

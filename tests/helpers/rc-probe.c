@@ -7,6 +7,7 @@
  *   rc-probe hog          allocate and touch memory until stopped
  *   rc-probe forkbomb N   try to have N processes; prints how many it got
  *   rc-probe cwd          the working directory as the kernel reports it
+ *   rc-probe keyring      the serial of the session keyring (the user one if none)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -87,6 +88,13 @@ int main(int argc, char **argv)
 		puts(buf);
 		return 0;
 	}
-	fprintf(stderr, "usage: rc-probe fds|mount|sethostname|module|hog|forkbomb N|cwd\n");
+	if (!strcmp(what, "keyring")) {
+		long id = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 0);
+		if (id < 0)
+			return report(-1);
+		printf("%ld\n", id);
+		return 0;
+	}
+	fprintf(stderr, "usage: rc-probe fds|mount|sethostname|module|hog|forkbomb N|cwd|keyring\n");
 	return 2;
 }
