@@ -238,3 +238,29 @@ image_with() {
 	[ "$output" != "$host" ]
 	rc-rm -f box
 }
+
+# ---- pids ----------------------------------------------------------------
+
+@test "a pid that now belongs to another process gets neither rc-kill's signal nor rc-exec's command" {
+	make_container box
+	rc-unshare -d box -- /bin/sleep 1000 >/dev/null
+	real=$(cat "$RC_ROOT/containers/box/pid")
+	sleep 1000 &
+	other=$!
+	# As if the container had ended and the kernel had given its pid to
+	# another process before the monitor took the pid file away.
+	echo "$other" >"$RC_ROOT/containers/box/pid"
+	run rc-kill -s KILL box
+	[ "$status" -eq 1 ]
+	[[ $output == *"container box is not running"* ]]
+	kill -0 "$other"
+	run rc-exec box /bin/cat /etc/hostname
+	[ "$status" -eq 125 ]
+	[[ $output == *"container box is not running"* ]]
+	kill -0 "$other"
+	kill "$other"
+	echo "$real" >"$RC_ROOT/containers/box/pid"
+	run rc-kill -s KILL box
+	[ "$status" -eq 0 ]
+	rc-rm -f box
+}

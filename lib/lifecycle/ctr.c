@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,36 +23,49 @@ const char *rc_ctr_state_name(enum rc_ctr_state s)
 	return names[s];
 }
 
-unsigned long long rc_proc_starttime(pid_t pid)
+/* The parent and start time (clock ticks) of a live process from
+ * /proc/PID/stat; false when there is none, or it is a zombie. */
+static bool proc_stat(pid_t pid, pid_t *ret_ppid, unsigned long long *ret_start)
 {
 	char path[64], buf[1024];
-	unsigned long long start = 0;
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 	char *p;
+	int ppid = 0;
 
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || (n = read(fd, buf, sizeof buf - 1)) <= 0)
-		return 0;
+		return false;
 	buf[n] = '\0';
 	/* The command name may hold anything, ')' too: fields follow the last. */
 	p = strrchr(buf, ')');
 	if (!p)
-		return 0;
+		return false;
 	/* p[2] is field 3, the state: a zombie supervises nothing any more. */
 	if (p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
-		return 0;
+		return false;
 	p += 2;
+	if (sscanf(p, "%*c %d", &ppid) != 1)
+		return false;
 	/* Field 22 is the start time. */
 	for (int field = 3; field < 22 && p; field++) {
 		p = strchr(p, ' ');
 		if (p)
 			p++;
 	}
-	if (!p || sscanf(p, "%llu", &start) != 1)
-		start = 0;
-	return start;
+	if (!p || sscanf(p, "%llu", ret_start) != 1)
+		return false;
+	*ret_ppid = ppid;
+	return true;
+}
+
+unsigned long long rc_proc_starttime(pid_t pid)
+{
+	unsigned long long start;
+	pid_t ppid;
+
+	return proc_stat(pid, &ppid, &start) ? start : 0;
 }
 
 int rc_ctr_open(const char *root, const char *name, struct rc_err *e)
@@ -160,6 +174,63 @@ void rc_ctr_status(int dirfd, struct rc_ctr_status *s)
 		s->state = RC_CTR_EXITED;
 		s->exit_code = 137;
 	}
+}
+
+bool rc_pidfd_alive(int pidfd)
+{
+	struct pollfd p = { pidfd, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 0;
+}
+
+int rc_pidfd_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+int rc_ctr_monitor_pidfd(int dirfd, pid_t *ret_pid)
+{
+	pid_t pid = live_monitor(dirfd);
+	int fd;
+
+	if (!pid)
+		return -1;
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	/* Still that process once the pidfd holds it: not a reused pid. */
+	if (fd >= 0 && live_monitor(dirfd) != pid) {
+		close(fd);
+		return -1;
+	}
+	*ret_pid = pid;
+	return fd;
+}
+
+int rc_ctr_pidfd(int dirfd, const char *name, pid_t *ret_pid, struct rc_err *e)
+{
+	struct rc_ctr_status st;
+	unsigned long long start, mstart;
+	pid_t ppid, mppid;
+	int fd;
+
+	if (!name || !*name)
+		name = "(unnamed)";
+	rc_ctr_status(dirfd, &st);
+	if (st.state != RC_CTR_RUNNING)
+		return rc_errf(e, 0, "container %s is not running", name);
+	fd = (int)syscall(SYS_pidfd_open, st.pid, 0);
+	if (fd < 0 && errno != ESRCH)
+		return rc_errf(e, errno, "opening container %s's process %d", name, (int)st.pid);
+	/* Now that fd holds whatever process has the pid: it must be the
+	 * monitor's child, started after it, and the monitor the recorded one. */
+	if (fd < 0 || !proc_stat(st.pid, &ppid, &start) || ppid != st.monitor ||
+	    !proc_stat(st.monitor, &mppid, &mstart) || start < mstart ||
+	    live_monitor(dirfd) != st.monitor) {
+		if (fd >= 0)
+			close(fd);
+		return rc_errf(e, 0, "container %s is not running", name);
+	}
+	*ret_pid = st.pid;
+	return fd;
 }
 
 int rc_ctr_wait(int dirfd, int timeout_ms)

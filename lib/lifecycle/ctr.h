@@ -61,6 +61,25 @@ int rc_ctr_mark(int dirfd, const char *file, struct rc_err *e);
 /* The container's state, from its files and /proc only. */
 void rc_ctr_status(int dirfd, struct rc_ctr_status *ret);
 
+/* A pidfd of the container's first process, proven to be that very
+ * process and not a stranger that got its pid after it ended: the pid in
+ * the pid file must be a live child of the container's live monitor (whose
+ * start time the monitor file records), checked after the pidfd is open,
+ * so that signals sent and namespaces entered through it reach the
+ * container or nothing. "container NAME is not running" otherwise (name
+ * for the message). */
+int rc_ctr_pidfd(int dirfd, const char *name, pid_t *ret_pid, struct rc_err *e);
+
+/* The same for the container's monitor (0: it has none). */
+int rc_ctr_monitor_pidfd(int dirfd, pid_t *ret_pid);
+
+/* Whether the process of a pidfd is still alive (not yet exited): what was
+ * opened under /proc/PID meanwhile belonged to it. */
+bool rc_pidfd_alive(int pidfd);
+
+/* Send sig through a pidfd. 0 or -1 with errno set. */
+int rc_pidfd_signal(int pidfd, int sig);
+
 /* Wait up to timeout_ms (-1: for ever) for the container's monitor to end.
  * Returns 0 once it is gone, 1 on timeout. */
 int rc_ctr_wait(int dirfd, int timeout_ms);

@@ -87,29 +87,35 @@ int rc_ctr_stop_signal(int dirfd, int *ret, struct rc_err *e)
 
 int rc_ctr_kill(const char *root, const char *name, int sig, struct rc_err *e)
 {
-	_cleanup_close_ int fd = rc_ctr_open(root, name, e);
-	struct rc_ctr_status st;
+	_cleanup_close_ int fd = rc_ctr_open(root, name, e), pfd = -1;
+	pid_t pid;
 
 	if (fd < 0)
 		return -1;
-	rc_ctr_status(fd, &st);
-	if (st.state != RC_CTR_RUNNING)
-		return rc_errf(e, 0, "container %s is not running", name);
-	if (kill(st.pid, sig) < 0)
-		return rc_errf(e, errno, "signalling container %s (pid %d)", name, (int)st.pid);
+	pfd = rc_ctr_pidfd(fd, name, &pid, e);
+	if (pfd < 0)
+		return -1;
+	if (rc_pidfd_signal(pfd, sig) < 0)
+		return rc_errf(e, errno == ESRCH ? 0 : errno, errno == ESRCH ?
+			       "container %s is not running" : "signalling container %s", name);
 	return 0;
 }
 
-/* Send the container (or, while it waits to restart, its monitor) sig. */
+/* Send the container (or, while it waits to restart, its monitor) sig,
+ * through a pidfd of the very process: never to a pid reused since. */
 static void signal_ctr(int fd, int sig)
 {
 	struct rc_ctr_status st;
+	_cleanup_close_ int pfd = -1;
+	pid_t pid;
 
 	rc_ctr_status(fd, &st);
 	if (st.state == RC_CTR_RUNNING)
-		kill(st.pid, sig);
-	else if (st.state == RC_CTR_RESTARTING)
-		kill(st.monitor, SIGTERM);
+		pfd = rc_ctr_pidfd(fd, "", &pid, NULL);
+	else if (st.state == RC_CTR_RESTARTING && (pfd = rc_ctr_monitor_pidfd(fd, &pid)) >= 0)
+		sig = SIGTERM;
+	if (pfd >= 0)
+		rc_pidfd_signal(pfd, sig);
 }
 
 /* Tell the monitor not to restart, signal, escalate to SIGKILL after

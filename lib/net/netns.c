@@ -15,9 +15,11 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "lifecycle/ctr.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -39,22 +41,31 @@ static void fd_path(int dirfd, const char *name, char *buf, size_t len)
 
 static int open_from_pid(int cdirfd, struct rc_err *e)
 {
-	_cleanup_free_ char *text = NULL;
+	_cleanup_close_ int pfd = -1;
 	char path[64];
-	char *end;
-	long pid;
+	pid_t pid;
 	int fd;
 
-	if (rc_read_file_at(cdirfd, "pid", 64, &text, NULL, e) < 0)
-		return -1;
-	errno = 0;
-	pid = strtol(text, &end, 10);
-	if (errno || end == text || (*end && *end != '\n') || pid <= 0)
+	/* A container rc started is proven by its monitor; a pid file someone
+	 * else wrote (a process of another tool's) is taken as given. */
+	if (faccessat(cdirfd, "monitor", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		pfd = rc_ctr_pidfd(cdirfd, NULL, &pid, e);
+	else if ((pid = (pid_t)rc_ctr_read_num(cdirfd, "pid", 0)) <= 0)
 		return rc_errf(e, 0, "reading pid: not a process id");
-	snprintf(path, sizeof path, "/proc/%ld/ns/net", pid);
+	else if ((pfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
+		return rc_errf(e, errno, "opening process %d", (int)pid);
+	if (pfd < 0)
+		return -1;
+	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return rc_errf(e, errno, "opening the network namespace of pid %ld", pid);
+		return rc_errf(e, errno, "opening the network namespace of pid %d", (int)pid);
+	/* Alive after the open: the namespace is the container's, not that of
+	 * a process that got the pid after it ended. */
+	if (!rc_pidfd_alive(pfd)) {
+		close(fd);
+		return rc_errf(e, 0, "the container ended while its network namespace was opened");
+	}
 	return fd;
 }
 

@@ -181,30 +181,30 @@ static int apply_opts(const struct rc_exec_opts *o, struct rc_spec *s, struct rc
 	return 0;
 }
 
-static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_spec *spec,
+static int run(const struct rc_exec_opts *o, int dirfd, struct rc_spec *spec,
 	       int *ret_status, struct rc_err *e)
 {
 	struct rc_run r = { .name = o->name, .dir_fd = -1, .containers_fd = -1, .spec = spec,
 			    .user = o->user, .tty = o->tty, .interactive = o->interactive };
 	struct child_args a = { .c = { .r = &r, .go_rd = -1, .err_wr = -1, .null_fd = -1,
 				       .tty_sock = -1 }, .go_rd = -1, .sock = -1, .tty = o->tty };
-	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, sock = -1, own_pidns = -1;
+	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, sock = -1, own_pidns = -1, pfd = -1;
 	struct rc_tty t = { -1, false, { 0 } };
-	struct rc_ctr_status st;
 	struct rc_child_report rep;
 	int ns[NNS], p[2], ret = -1;
 	sigset_t mask, old;
-	pid_t pid;
+	pid_t pid, cpid;
 	ssize_t n;
 
 	for (size_t i = 0; i < NNS; i++)
 		ns[i] = -1;
 	a.ns = ns;
-	if (open_ns(cpid, ns, e) < 0)
+	pfd = rc_ctr_pidfd(dirfd, o->name, &cpid, e);
+	if (pfd < 0 || open_ns(cpid, ns, e) < 0)
 		goto out;
-	/* The namespaces are those of the container only if it still runs. */
-	rc_ctr_status(dirfd, &st);
-	if (st.state != RC_CTR_RUNNING || st.pid != cpid) {
+	/* The namespaces are the container's only if its process outlived
+	 * their opening: else the pid may be another's by now. */
+	if (!rc_pidfd_alive(pfd)) {
 		rc_errf(e, 0, "container %s is not running", o->name);
 		goto out;
 	}
@@ -326,7 +326,7 @@ int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	r = apply_opts(o, &spec, e);
 	if (r == 0)
-		r = run(o, fd, st.pid, &spec, ret_status, e);
+		r = run(o, fd, &spec, ret_status, e);
 	rc_spec_free(&spec);
 	return r;
 }
