@@ -264,3 +264,20 @@ image_with() {
 	[ "$status" -eq 0 ]
 	rc-rm -f box
 }
+
+# ---- cgroups ---------------------------------------------------------------
+
+@test "rc-exec refuses to run a process that could not join all of the container's cgroup" {
+	make_container box
+	rc-unshare -d box -- /bin/sleep 1000 >/dev/null
+	# One hierarchy of the container's cgroup is gone (v1: pids; v2: all).
+	leaf=$(cgroup_leaf box)
+	if [ -d /sys/fs/cgroup/pids/rc ]; then dir=/sys/fs/cgroup/pids/rc/$leaf top=/sys/fs/cgroup/pids
+	else dir=/sys/fs/cgroup/rc/$leaf top=/sys/fs/cgroup; fi
+	for p in $(cat "$dir/cgroup.procs"); do echo "$p" >"$top/cgroup.procs"; done
+	rmdir "$dir"
+	run rc-exec box /bin/true
+	[ "$status" -eq 125 ]
+	[[ $output == *"joining the container's cgroup: $dir is missing"* ]]
+	rc-rm -f box
+}

@@ -403,10 +403,48 @@ static int join_one(const char *dir, void *arg)
 	return write_i64(dir, "cgroup.procs", j->pid, j->e);
 }
 
+/* The first controller hierarchy below base (every one, on v1, as
+ * v1_create makes them) that lacks rc/NAME, into missing; false if none. */
+static bool hierarchy_missing(const char *base, const char *name, char *missing, size_t len)
+{
+	_cleanup_fclose_ FILE *mi = NULL;
+	char line[4096], dir[PATH_MAX + 80];
+	size_t blen = strlen(base);
+	struct stat st;
+
+	if (rc_cgroup_version(base) == 2) {
+		snprintf(dir, sizeof dir, "%s/rc/%s", base, name);
+		snprintf(missing, len, "%s", dir);
+		return stat(dir, &st) < 0 || !S_ISDIR(st.st_mode);
+	}
+	mi = fopen("/proc/self/mountinfo", "re");
+	while (mi && fgets(line, sizeof line, mi)) {
+		char mnt[PATH_MAX], fstype[64], opts[512], *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s %*s %511s", fstype, opts) != 2 || strcmp(fstype, "cgroup"))
+			continue;
+		if (strncmp(mnt, base, blen) || mnt[blen] != '/' || strchr(mnt + blen + 1, '/') ||
+		    has_ctrl(opts, "none") || strstr(opts, "name="))
+			continue;
+		snprintf(dir, sizeof dir, "%s/rc/%s", mnt, name);
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			snprintf(missing, len, "%s", dir);
+			return true;
+		}
+	}
+	return !mi;
+}
+
 int rc_cgroup_join(const char *base, const char *name, pid_t pid, struct rc_err *e)
 {
 	struct join_arg j = { pid, e };
+	char missing[PATH_MAX + 80];
 
+	/* Fail closed: a process that joined only some of the container's
+	 * hierarchies would run outside some of its limits. */
+	if (hierarchy_missing(base, name, missing, sizeof missing))
+		return rc_errf(e, 0, "joining the container's cgroup: %s is missing", missing);
 	if (rc_cgroup_foreach(base, name, join_one, &j) < 0)
 		return rc_err_prefix(e, "joining the container's cgroup");
 	return 0;
