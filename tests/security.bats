@@ -281,3 +281,19 @@ image_with() {
 	[[ $output == *"joining the container's cgroup: $dir is missing"* ]]
 	rc-rm -f box
 }
+
+# ---- smaller items -------------------------------------------------------
+
+@test "rc-unpack refuses an image whose StopSignal no one could send" {
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --cmd '["/bin/true"]' --stop-signal SIGNOPE "$RC_ROOT/images" badsig \
+		"$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	run rc-unpack badsig c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"the image's StopSignal: invalid signal \"SIGNOPE\""* ]]
+	[ ! -e "$RC_ROOT/containers/c1" ]
+	"$HELPERS/mkimage" --cmd '["/bin/true"]' --stop-signal SIGRTMIN+3 "$RC_ROOT/images" goodsig \
+		"$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	run rc-unpack goodsig c2
+	[ "$status" -eq 0 ]
+}

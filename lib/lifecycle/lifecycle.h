@@ -8,9 +8,7 @@
 
 #include "lifecycle/ctr.h"
 #include "base/err.h"
-
-/* "TERM", "SIGTERM", "15", "SIGRTMIN+3" -> the signal number. */
-int rc_signal_parse(const char *s, int *ret, struct rc_err *e);
+#include "base/signals.h"
 
 /* The image's StopSignal (config.json annotation
  * org.opencontainers.image.stopSignal, written by rc-unpack), else SIGTERM. */

@@ -1,6 +1,7 @@
 /* ocispec.c - OCI runtime config from an image config; see ocispec.h. */
 #include "runtime/ocispec.h"
 #include "base/cleanup.h"
+#include "base/signals.h"
 #include "runtime/users.h"
 
 #include <errno.h>
@@ -192,9 +193,13 @@ int rc_oci_config(json_t *image_config, const char *hostname, int rootfd, json_t
 	const char *stopsig = json_string_value(json_object_get(cfg, "StopSignal"));
 	struct rc_accounts acc;
 	struct rc_user u;
+	int sig;
 	char wdbuf[4096];
 	json_t *caps, *spec;
 
+	/* A StopSignal rc-stop could not send is the image's error, found now. */
+	if (stopsig && *stopsig && rc_signal_parse(stopsig, &sig, e) < 0)
+		return rc_err_prefix(e, "the image's StopSignal");
 	if (rc_accounts_read(rootfd, &acc, e) < 0)
 		return -1;
 	int r = rc_user_resolve(user ? user : "", &acc, &u, e);
