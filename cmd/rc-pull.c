@@ -28,6 +28,8 @@ static void usage(FILE *out)
 		"                                    (default: this machine's)\n"
 		"      --creds USER:PASS   registry credentials (default: the `auths` of\n"
 		"                          $DOCKER_CONFIG/config.json or ~/.docker/config.json)\n"
+		"      --creds-file FILE   USER:PASS from the first line of FILE (-: standard\n"
+		"                          input), out of sight of ps\n"
 		"      --insecure          allow plain HTTP and unverified TLS for this registry\n"
 		"                          (loopback registries may use HTTP without it)\n"
 		"  -j, --jobs N            download up to N layers at once (default 3)\n"
@@ -49,10 +51,11 @@ static int usage_error(const char *fmt, const char *arg)
 
 int main(int argc, char **argv)
 {
-	enum { OPT_ROOT = 256, OPT_CREDS, OPT_INSECURE, OPT_VERSION };
+	enum { OPT_ROOT = 256, OPT_CREDS, OPT_CREDS_FILE, OPT_INSECURE, OPT_VERSION };
 	static const struct option opts[] = {
 		{ "platform", required_argument, NULL, 'p' },
 		{ "creds", required_argument, NULL, OPT_CREDS },
+		{ "creds-file", required_argument, NULL, OPT_CREDS_FILE },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -80,6 +83,14 @@ int main(int argc, char **argv)
 		case OPT_CREDS:
 			if (rc_creds_parse(optarg, &o.creds, &e) < 0)
 				return usage_error("%s", e.msg);
+			/* Out of /proc/PID/cmdline from now on (--creds-file is better). */
+			explicit_bzero(optarg, strlen(optarg));
+			break;
+		case OPT_CREDS_FILE:
+			if (rc_creds_read(optarg, &o.creds, &e) < 0) {
+				rc_err_print(PROG, &e);
+				return e.status ? e.status : 1;
+			}
 			break;
 		case OPT_INSECURE:
 			o.insecure = true;

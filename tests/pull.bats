@@ -607,3 +607,32 @@ make_cert() {
 	[ -z "$(ls -A "$RC_ROOT/images/ingest")" ]
 	assert_blobs_verified
 }
+
+@test "--creds-file reads USER:PASS from a file or standard input, out of sight of ps" {
+	fake_start "$TEST_IMAGES/oci" --basic user:secret
+	printf 'user:wrong\n' >"$BATS_TEST_TMPDIR/creds"
+	run --separate-stderr rc-pull --creds-file "$BATS_TEST_TMPDIR/creds" "$FAKE/test/alpine:alpine"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"refused the credentials"* ]]
+	printf 'user:secret\n' >"$BATS_TEST_TMPDIR/creds"
+	rc-pull --creds-file "$BATS_TEST_TMPDIR/creds" "$FAKE/test/alpine:alpine" >/dev/null
+	rm -rf "$RC_ROOT"
+	echo user:secret | rc-pull --creds-file - "$FAKE/test/alpine:alpine" >/dev/null
+	[ "$(index_refs)" = "$FAKE/test/alpine:alpine" ]
+	run --separate-stderr rc-pull --creds-file "$BATS_TEST_TMPDIR/none" "$FAKE/test/alpine:alpine"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"reading credentials from $BATS_TEST_TMPDIR/none: No such file"* ]]
+	run --separate-stderr rc-pull --creds-file - "$FAKE/test/alpine:alpine" </dev/null
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"standard input: it is empty"* ]]
+}
+
+@test "a password given with --creds is gone from the command line once read" {
+	fake_start "$TEST_IMAGES/oci" --basic user:secret --slow-blobs 2
+	rc-pull --creds user:secret "$FAKE/test/alpine:alpine" >/dev/null &
+	pid=$!
+	sleep 1
+	run cat "/proc/$pid/cmdline"
+	wait "$pid"
+	[[ $output != *secret* ]]
+}

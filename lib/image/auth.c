@@ -128,6 +128,27 @@ int rc_creds_parse(const char *userpass, struct rc_creds *ret, struct rc_err *e)
 	return 0;
 }
 
+int rc_creds_read(const char *path, struct rc_creds *ret, struct rc_err *e)
+{
+	bool in = !strcmp(path, "-");
+	FILE *f = in ? stdin : fopen(path, "re");
+	char line[2048];
+	bool got;
+	int r;
+
+	if (!f)
+		return rc_errf(e, errno, "reading credentials from %s", path);
+	got = fgets(line, sizeof line, f) != NULL;
+	if (!in)
+		fclose(f);
+	if (!got)
+		return rc_errf(e, 0, "reading credentials from %s: it is empty", in ? "standard input" : path);
+	line[strcspn(line, "\r\n")] = '\0';
+	r = rc_creds_parse(line, ret, e);
+	explicit_bzero(line, sizeof line);
+	return r < 0 ? rc_err_prefix(e, "credentials from %s", in ? "standard input" : path) : 0;
+}
+
 /* "https://index.docker.io/v1/" -> "index.docker.io" */
 static void key_host(const char *key, char *out, size_t n)
 {

@@ -36,6 +36,10 @@ int rc_auth_parse_challenge(const char *header, struct rc_challenge *ret);
  * when there is no ':' or no user. */
 int rc_creds_parse(const char *userpass, struct rc_creds *ret, struct rc_err *e);
 
+/* The first line of file path ("-": standard input) as USER:PASS, so that
+ * the password need not be in argv, where ps shows it to every user. */
+int rc_creds_read(const char *path, struct rc_creds *ret, struct rc_err *e);
+
 /* Look domain (a normalised reference domain, "docker.io" for Docker Hub)
  * up in the docker client config. Returns 1 and fills *ret when an entry
  * has credentials, 0 when there is no config or no entry, -1 when the
