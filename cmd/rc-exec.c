@@ -1,6 +1,7 @@
 /* rc-exec - run a command in a running container. */
 #include "base/err.h"
 #include "runtime/exec.h"
+#include "runtime/overrides.h"
 #include "runtime/spec.h"
 #include "base/state.h"
 
@@ -22,7 +23,8 @@ static const char usage[] =
 "  -t, --tty                give the process a pseudo-terminal of the container's\n"
 "  -u, --user USER[:GROUP]  user and group, resolved in the container's files\n"
 "  -w, --workdir DIR        working directory inside the container\n"
-"  -e, --env KEY=VAL        set an environment variable (repeatable)\n"
+"  -e, --env KEY[=VAL]      set an environment variable (KEY alone: the caller's value)\n"
+"      --env-file FILE      read KEY=VAL lines from FILE\n"
 "      --root DIR           state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
@@ -37,32 +39,29 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "interactive", no_argument, NULL, 'i' }, { "tty", no_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
-		{ "env", required_argument, NULL, 'e' }, { "root", required_argument, NULL, OPT_ROOT },
+		{ "env", required_argument, NULL, 'e' }, { "env-file", required_argument, NULL, RC_OPT_ENV_FILE },
+		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rc_exec_opts o = { 0 };
+	struct rc_exec_opts o = { .ov = RC_OVERRIDES_INIT };
 	struct rc_err e = { 0 };
 	const char *root = NULL;
-	int c, status = 0;
+	int c, r, status = 0;
 
 	/* '+': options end at NAME; CMD's own options are its. */
 	while ((c = getopt_long(argc, argv, "+itu:w:e:hV", opts, NULL)) != -1) {
+		r = rc_overrides_opt(&o.ov, c, optarg, &e);
+		if (r < 0) {
+			rc_err_print(PROG, &e);
+			if (e.status == 2)
+				fprintf(stderr, "Try '" PROG " --help' for more information.\n");
+			rc_overrides_free(&o.ov);
+			return e.status == 2 ? 2 : 125;
+		}
+		if (r > 0)
+			continue;
 		switch (c) {
-		case 'i': o.interactive = true; break;
-		case 't': o.tty = true; break;
-		case 'u': o.user = optarg; break;
-		case 'w': o.workdir = optarg; break;
-		case 'e':
-			if (!strchr(optarg, '=') || optarg[0] == '=') {
-				fprintf(stderr, PROG ": invalid environment variable \"%s\": expected KEY=VAL\n", optarg);
-				return 2;
-			}
-			if (rc_strv_push(&o.env, optarg, &e) < 0) {
-				rc_err_print(PROG, &e);
-				return 125;
-			}
-			break;
 		case OPT_ROOT: root = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		case 'V': puts(PROG " " RC_VERSION); return 0;
@@ -78,15 +77,15 @@ int main(int argc, char **argv)
 	if (!o.name || optind == argc) {
 		fprintf(stderr, PROG ": %s\nTry '" PROG " --help' for more information.\n",
 			o.name ? "missing CMD" : "missing container NAME and CMD");
-		rc_strv_free(o.env);
+		rc_overrides_free(&o.ov);
 		return 2;
 	}
 	o.root = rc_root(root);
-	o.cmd = argv + optind;
+	o.ov.cmd = argv + optind;
 	if (rc_exec(&o, &status, &e) < 0) {
 		rc_err_print(PROG, &e);
 		status = e.status ? e.status : 125;
 	}
-	rc_strv_free(o.env);
+	rc_overrides_free(&o.ov);
 	return status;
 }

@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 	struct rc_err e = { 0 };
 	bool follow = false;
 	long tail = -1;
+	_cleanup_ctr_ struct rc_ctr ctr = RC_CTR_INIT;
 	int c, fd;
 	char *end;
 
@@ -69,12 +70,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, PROG ": expected one container NAME\nTry '" PROG " --help' for more information.\n");
 		return 2;
 	}
-	fd = rc_ctr_open(rc_root(root), argv[optind], &e);
-	if (fd < 0 || rc_log_dump(fd, tail, STDOUT_FILENO, &e) < 0 ||
+	if (rc_ctr_open(rc_root(root), argv[optind], &ctr, &e) < 0 ||
+	    (fd = ctr.dir_fd, rc_log_dump(fd, tail, STDOUT_FILENO, &e) < 0) ||
 	    (follow && rc_log_follow(fd, STDOUT_FILENO, alive, &fd, &e) < 0)) {
 		rc_err_print(PROG, &e);
 		return e.status ? e.status : 1;
 	}
-	close(fd);
 	return 0;
 }

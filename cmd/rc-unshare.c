@@ -1,13 +1,12 @@
 /* rc-unshare - run a container's process in new namespaces inside its rootfs. */
-#include "runtime/cgroups.h"
-#include "base/cleanup.h"
 #include "base/err.h"
+#include "base/state.h"
+#include "lifecycle/ctr.h"
 #include "lifecycle/logfile.h"
 #include "lifecycle/monitor.h"
-#include "net/netns.h"
+#include "runtime/overrides.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
-#include "base/state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +36,8 @@ static const char usage[] =
 "  -v, --volume SRC:DST[:ro|rw]  bind-mount host path SRC at DST\n"
 "  -m, --memory SIZE        memory limit (b, k, m, g units)\n"
 "      --cpus N             CPU limit (e.g. 0.5)\n"
-"      --pids-limit N       process limit\n"
+"      --pids-limit N       process limit (default: the config's, else 2048;\n"
+"                           -1: none)\n"
 "      --read-only          mount the root filesystem read-only\n"
 "      --net MODE           (or --network) default: an own namespace pinned at\n"
 "                           containers/NAME/netns, or rc-net-up's; none; host\n"
@@ -60,12 +60,12 @@ static const char usage[] =
 "rc-unshare fails, 126 when the command cannot be run, 127 when it is not\n"
 "found; 2 for a usage error.\n";
 
-enum { OPT_ENV_FILE = 256, OPT_HOSTNAME, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
+enum { OPT_HOSTNAME = 256, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
        OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES };
 
 static const struct option options[] = {
 	{ "env", required_argument, NULL, 'e' },
-	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "env-file", required_argument, NULL, RC_OPT_ENV_FILE },
 	{ "workdir", required_argument, NULL, 'w' },
 	{ "user", required_argument, NULL, 'u' },
 	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
@@ -92,17 +92,13 @@ static const struct option options[] = {
 };
 
 struct opts {
-	char **env;          /* -e and --env-file, in order */
-	char **volumes;
-	const char *workdir, *user, *hostname, *root_dir, *root, *restart;
+	struct rc_overrides ov;
+	const char *root_dir, *root, *restart;
 	int64_t log_max_size;
 	int log_max_files;
-	int64_t memory, cpu_quota, pids;
-	uint64_t cpu_period;
-	bool read_only, tty, interactive, init, detach, rm;
+	bool init, detach, rm;
 	enum rc_net_mode net;
 	const char *name;
-	char **cmd;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -113,38 +109,81 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-/* KEY alone takes the caller's value, or is dropped when the caller has none. */
-static int add_env(struct opts *o, const char *kv, struct rc_err *e)
+/* rc-unshare's own options (the shared ones are overrides.h's). */
+static int own_option(struct opts *o, int c, const char *arg)
 {
-	_cleanup_free_ char *full = NULL;
-	const char *val;
+	struct rc_overrides *ov = &o->ov;
+	struct rc_err e = { 0 };
 
-	if (!*kv || *kv == '=')
-		return rc_errf(e, 0, "invalid environment variable \"%s\"", kv);
-	if (strchr(kv, '='))
-		return rc_strv_push(&o->env, kv, e);
-	val = getenv(kv);
-	if (!val)
-		return 0;
-	if (asprintf(&full, "%s=%s", kv, val) < 0)
-		return rc_errf(e, ENOMEM, "allocating");
-	return rc_strv_push(&o->env, full, e);
-}
-
-static int read_env_file(struct opts *o, const char *path, struct rc_err *e)
-{
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[8192];
-
-	if (!f)
-		return rc_errf(e, errno, "reading env file %s", path);
-	while (fgets(line, sizeof line, f)) {
-		char *p = line + strspn(line, " \t");
-		p[strcspn(p, "\r\n")] = '\0';
-		if (!*p || *p == '#')
-			continue;
-		if (add_env(o, p, e) < 0)
-			return rc_err_prefix(e, "env file %s", path);
+	switch (c) {
+	case OPT_HOSTNAME: ov->hostname = arg; break;
+	case 'v':
+		if (rc_strv_push(&ov->volumes, arg, &e) < 0)
+			return 125;
+		break;
+	case 'm':
+		if (rc_parse_bytes(arg, &ov->memory, &e) < 0)
+			return usage_error("--memory: %s", e.msg);
+		break;
+	case OPT_CPUS:
+		if (rc_parse_cpus(arg, &ov->cpu_quota, &ov->cpu_period, &e) < 0)
+			return usage_error("--cpus: %s", e.msg);
+		break;
+	case OPT_PIDS: {
+		char *end;
+		errno = 0;
+		long long v = strtoll(arg, &end, 10);
+		if (errno || *end || end == arg || v < -1)
+			return usage_error("--pids-limit: invalid number \"%s\"", arg);
+		ov->pids = v <= 0 ? -1 : v; /* docker: 0 and -1 are no limit */
+		break;
+	}
+	case OPT_RO: ov->read_only = true; break;
+	case OPT_NET:
+		if (!strcmp(arg, "host"))
+			o->net = RC_NET_HOST;
+		else if (!strcmp(arg, "none"))
+			o->net = RC_NET_NONE;
+		else if (!strcmp(arg, "default") || !strcmp(arg, "bridge"))
+			o->net = RC_NET_DEFAULT;
+		else
+			return usage_error("--net: unknown mode \"%s\" (default, none or host)", arg);
+		break;
+	case OPT_INIT: o->init = true; break;
+	case 'd': o->detach = true; break;
+	case OPT_RM: o->rm = true; break;
+	case OPT_RESTART: {
+		struct rc_restart_policy p;
+		if (rc_restart_parse(arg, &p, &e) < 0)
+			return usage_error("%s", e.msg);
+		o->restart = arg;
+		break;
+	}
+	case OPT_LOG_SIZE:
+		if (!strcmp(arg, "0"))
+			o->log_max_size = 0;
+		else if (rc_parse_bytes(arg, &o->log_max_size, &e) < 0)
+			return usage_error("--log-max-size: %s", e.msg);
+		break;
+	case OPT_LOG_FILES: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*end || end == arg || v < 1 || v > 100)
+			return usage_error("--log-max-files: expected 1 to 100, not \"%s\"", arg);
+		o->log_max_files = (int)v;
+		break;
+	}
+	case 'r': o->root_dir = arg; break;
+	case OPT_ROOT: o->root = arg; break;
+	case OPT_HELP:
+		fputs(usage, stdout);
+		exit(0);
+	case OPT_VERSION:
+		puts(PROG " " RC_VERSION);
+		exit(0);
+	default:
+		fprintf(stderr, "Try 'rc-unshare --help' for more information.\n");
+		return 2;
 	}
 	return 0;
 }
@@ -152,9 +191,9 @@ static int read_env_file(struct opts *o, const char *path, struct rc_err *e)
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	struct rc_err e = { 0 };
-	int c;
+	int c, r;
 
-	o->memory = o->cpu_quota = o->pids = -1;
+	o->ov = (struct rc_overrides)RC_OVERRIDES_INIT;
 	o->log_max_size = RC_LOG_MAX_SIZE;
 	o->log_max_files = RC_LOG_MAX_FILES;
 	for (;;) {
@@ -172,90 +211,15 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			}
 			break;
 		}
-		switch (c) {
-		case 'e':
-			if (add_env(o, optarg, &e) < 0)
-				return usage_error("%s", e.msg);
-			break;
-		case OPT_ENV_FILE:
-			if (read_env_file(o, optarg, &e) < 0) {
-				rc_err_print(PROG, &e);
-				return 125;
-			}
-			break;
-		case 'w': o->workdir = optarg; break;
-		case 'u': o->user = optarg; break;
-		case OPT_HOSTNAME: o->hostname = optarg; break;
-		case 'v':
-			if (rc_strv_push(&o->volumes, optarg, &e) < 0)
-				return 125;
-			break;
-		case 'm':
-			if (rc_parse_bytes(optarg, &o->memory, &e) < 0)
-				return usage_error("--memory: %s", e.msg);
-			break;
-		case OPT_CPUS:
-			if (rc_parse_cpus(optarg, &o->cpu_quota, &o->cpu_period, &e) < 0)
-				return usage_error("--cpus: %s", e.msg);
-			break;
-		case OPT_PIDS: {
-			char *end;
-			errno = 0;
-			long long v = strtoll(optarg, &end, 10);
-			if (errno || *end || end == optarg || v == 0 || v < -1)
-				return usage_error("--pids-limit: invalid number \"%s\"", optarg);
-			o->pids = v;
-			break;
+		r = rc_overrides_opt(&o->ov, c, optarg, &e);
+		if (r < 0 && e.status == 2)
+			return usage_error("%s", e.msg);
+		if (r < 0) {
+			rc_err_print(PROG, &e);
+			return 125;
 		}
-		case OPT_RO: o->read_only = true; break;
-		case OPT_NET:
-			if (!strcmp(optarg, "host"))
-				o->net = RC_NET_HOST;
-			else if (!strcmp(optarg, "none"))
-				o->net = RC_NET_NONE;
-			else if (!strcmp(optarg, "default") || !strcmp(optarg, "bridge"))
-				o->net = RC_NET_DEFAULT;
-			else
-				return usage_error("--net: unknown mode \"%s\" (default, none or host)", optarg);
-			break;
-		case 't': o->tty = true; break;
-		case 'i': o->interactive = true; break;
-		case OPT_INIT: o->init = true; break;
-		case 'd': o->detach = true; break;
-		case OPT_RM: o->rm = true; break;
-		case OPT_RESTART: {
-			struct rc_restart_policy p;
-			if (rc_restart_parse(optarg, &p, &e) < 0)
-				return usage_error("%s", e.msg);
-			o->restart = optarg;
-			break;
-		}
-		case OPT_LOG_SIZE:
-			if (!strcmp(optarg, "0"))
-				o->log_max_size = 0;
-			else if (rc_parse_bytes(optarg, &o->log_max_size, &e) < 0)
-				return usage_error("--log-max-size: %s", e.msg);
-			break;
-		case OPT_LOG_FILES: {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-			if (*end || end == optarg || v < 1 || v > 100)
-				return usage_error("--log-max-files: expected 1 to 100, not \"%s\"", optarg);
-			o->log_max_files = (int)v;
-			break;
-		}
-		case 'r': o->root_dir = optarg; break;
-		case OPT_ROOT: o->root = optarg; break;
-		case OPT_HELP:
-			fputs(usage, stdout);
-			exit(0);
-		case OPT_VERSION:
-			puts(PROG " " RC_VERSION);
-			exit(0);
-		default:
-			fprintf(stderr, "Try 'rc-unshare --help' for more information.\n");
-			return 2;
-		}
+		if (r == 0 && (r = own_option(o, c, optarg)) != 0)
+			return r;
 	}
 	if (!o->name && !o->root_dir)
 		return usage_error("%s", "missing container NAME (or -r DIR)");
@@ -267,167 +231,76 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("%s", "--restart and --rm cannot be used together");
 	if (o->name && !rc_name_valid(o->name))
 		return usage_error("invalid container name \"%s\": names are [A-Za-z0-9][A-Za-z0-9_.-]{0,63}", o->name);
-	o->cmd = argv + optind;
+	o->ov.cmd = argv + optind;
 	return 0;
 }
 
-/* -v SRC:DST[:ro|rw] as a recursive bind mount appended to the config's. */
-static int add_volume(struct rc_spec *s, const char *v, struct rc_err *e)
+/* The bundle: containers/NAME, or a bare root filesystem with docker's
+ * defaults (-r DIR); its config, root filesystem and state handles. */
+static int open_bundle(const struct opts *o, struct rc_ctr *ctr, struct rc_spec *spec,
+		       char rootfs[static PATH_MAX], struct rc_err *e)
 {
-	_cleanup_free_ char *copy = strdup(v);
-	char *src, *dst, *mode;
-	struct stat st;
-	struct rc_mount *m;
-
-	if (!copy)
-		return rc_errf(e, ENOMEM, "allocating");
-	src = copy;
-	dst = strchr(src, ':');
-	if (!dst) {
-		rc_errf(e, 0, "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", v);
-		return rc_err_status(e, 2);
+	if (o->root_dir) {
+		if (!realpath(o->root_dir, rootfs))
+			return rc_errf(e, errno, "root filesystem %s", o->root_dir);
+		return rc_spec_default(spec, e);
 	}
-	*dst++ = '\0';
-	mode = strchr(dst, ':');
-	if (mode)
-		*mode++ = '\0';
-	if (src[0] != '/' || dst[0] != '/' || (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))) {
-		rc_errf(e, 0, "invalid volume \"%s\": expected /SRC:/DST[:ro|rw]", v);
-		return rc_err_status(e, 2);
-	}
-	if (stat(src, &st) < 0)
-		return rc_errf(e, errno, "volume source %s", src);
-	m = realloc(s->mounts, (s->nmounts + 1) * sizeof *m);
-	if (!m)
-		return rc_errf(e, ENOMEM, "allocating");
-	s->mounts = m;
-	m = &s->mounts[s->nmounts];
-	memset(m, 0, sizeof *m);
-	m->source = strdup(src);
-	m->dest = strdup(dst);
-	m->type = strdup("bind");
-	s->nmounts++;
-	if (!m->source || !m->dest || !m->type)
-		return rc_errf(e, ENOMEM, "allocating");
-	m->bind = m->rec = true;
-	if (mode && !strcmp(mode, "ro"))
-		rc_mount_add_option(m, "ro");
+	if (rc_ctr_open(rc_root(o->root), o->name, ctr, e) < 0)
+		return -1;
+	if (rc_spec_load(ctr->dir_fd, RC_FILE_CONFIG, spec, e) < 0 ||
+	    rc_spec_rootfs(spec, ctr->bundle, rootfs, e) < 0)
+		return rc_err_prefix(e, "container %s", o->name);
 	return 0;
 }
 
-static int apply_opts(const struct opts *o, struct rc_spec *s, struct rc_limits *l, struct rc_err *e)
+/* The host name: -h, else the config's, else NAME (with --net host: the
+ * host's own). */
+static const char *default_hostname(const struct opts *o, char host[static 256])
 {
-	for (size_t i = 0; o->env && o->env[i]; i++)
-		if (rc_env_set(&s->env, o->env[i], e) < 0)
-			return -1;
-	if (o->workdir) {
-		if (o->workdir[0] != '/')
-			return rc_errf(e, 0, "the working directory must be an absolute path: %s", o->workdir);
-		free(s->cwd);
-		if (!(s->cwd = strdup(o->workdir)))
-			return rc_errf(e, ENOMEM, "allocating");
-	}
-	if (o->hostname || !s->hostname) {
-		char host[256] = "";
-		const char *h = o->hostname ? o->hostname : o->name;
-		if (!h && o->net == RC_NET_HOST && gethostname(host, sizeof host - 1) == 0)
-			h = host;
-		if (!h)
-			h = "rc";
-		free(s->hostname);
-		if (!(s->hostname = strdup(h)))
-			return rc_errf(e, ENOMEM, "allocating");
-	}
-	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
-		if (add_volume(s, o->volumes[i], e) < 0)
-			return -1;
-	if (o->cmd && o->cmd[0]) {
-		rc_strv_free(s->args);
-		s->args = NULL;
-		for (size_t i = 0; o->cmd[i]; i++)
-			if (rc_strv_push(&s->args, o->cmd[i], e) < 0)
-				return -1;
-	}
-	if (o->read_only)
-		s->root_ro = true;
-	if (o->tty)
-		s->terminal = true;
-	if (o->net == RC_NET_HOST)
-		s->ns[RC_NS_NET] = false;
-	*l = (struct rc_limits){ s->mem_limit, s->mem_swap, s->cpu_quota, s->cpu_period, s->pids_limit };
-	if (o->memory > 0) {
-		l->memory = o->memory;
-		l->memory_swap = 2 * o->memory; /* docker: as much swap as memory */
-	}
-	if (o->cpu_quota > 0) {
-		l->cpu_quota = o->cpu_quota;
-		l->cpu_period = o->cpu_period;
-	}
-	if (o->pids != -1)
-		l->pids = o->pids;
-	return 0;
+	if (o->name)
+		return o->name;
+	if (o->net == RC_NET_HOST && gethostname(host, 255) == 0)
+		return host;
+	return "rc";
 }
 
 int main(int argc, char **argv)
 {
+	_cleanup_ctr_ struct rc_ctr ctr = RC_CTR_INIT;
 	struct opts o = { 0 };
 	struct rc_spec spec = { 0 };
 	struct rc_err e = { 0 };
 	struct rc_run r = { .dir_fd = -1, .containers_fd = -1 };
-	char bundle[PATH_MAX];
-	char rootfs[PATH_MAX], name[64], leaf[RC_CGROUP_LEAF_MAX];
+	char rootfs[PATH_MAX], name[64], host[256] = "";
 	int status = 0, rc;
 
 	rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc;
+	if (open_bundle(&o, &ctr, &spec, rootfs, &e) < 0)
+		goto fail;
+	if (!o.ov.hostname && !spec.hostname)
+		o.ov.hostname = default_hostname(&o, host);
+	if (rc_overrides_apply(&o.ov, &spec, &r.limits, &e) < 0)
+		goto fail;
+	if (o.net == RC_NET_HOST)
+		spec.ns[RC_NS_NET] = false;
 	if (o.root_dir) {
 		snprintf(name, sizeof name, "rootfs-%d", (int)getpid());
 		r.name = r.cgroup = name;
-		if (!realpath(o.root_dir, rootfs) || rc_spec_default(&spec, &e) < 0) {
-			if (!e.msg[0])
-				rc_errf(&e, errno, "root filesystem %s", o.root_dir);
-			goto fail;
-		}
 	} else {
-		const char *root = rc_root(o.root);
-		_cleanup_free_ char *dir = NULL, *rp = NULL;
-		struct stat st;
-
-		r.name = o.name;
-		rc_cgroup_leaf(root, o.name, leaf);
-		r.cgroup = leaf;
-		r.containers_fd = rc_state_dir(root, "containers", false, &e);
-		if (r.containers_fd >= 0)
-			r.dir_fd = openat(r.containers_fd, o.name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-		if (r.dir_fd < 0 || asprintf(&dir, "%s/containers/%s", root, o.name) < 0 ||
-		    !realpath(dir, bundle)) {
-			rc_errf(&e, 0, "no such container: %s (no %s/containers/%s)", o.name, root, o.name);
-			goto fail;
-		}
-		r.bundle = bundle;
-		if (rc_spec_load(r.dir_fd, "config.json", &spec, &e) < 0) {
-			rc_err_prefix(&e, "container %s", o.name);
-			goto fail;
-		}
-		if (asprintf(&rp, "%s/%s", spec.root_path[0] == '/' ? "" : bundle, spec.root_path) < 0) {
-			rc_errf(&e, ENOMEM, "allocating");
-			goto fail;
-		}
-		errno = 0;
-		if (!realpath(rp, rootfs) || stat(rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
-			rc_errf(&e, errno ? errno : ENOTDIR, "container %s: root filesystem %s", o.name, rp);
-			goto fail;
-		}
+		r.name = ctr.name;
+		r.cgroup = ctr.cgroup;
+		r.dir_fd = ctr.dir_fd;
+		r.containers_fd = ctr.containers_fd;
+		r.bundle = ctr.bundle;
 	}
-	if (apply_opts(&o, &spec, &r.limits, &e) < 0)
-		goto fail;
 	r.rootfs = rootfs;
 	r.spec = &spec;
 	r.net = o.net;
-	r.user = o.user;
-	r.tty = o.tty || spec.terminal;
-	r.interactive = o.interactive;
+	r.user = o.ov.user;
+	r.tty = o.ov.tty || spec.terminal;
+	r.interactive = o.ov.interactive;
 	r.init = o.init;
 	r.detach = o.detach;
 	r.remove = o.rm;
@@ -441,13 +314,11 @@ int main(int argc, char **argv)
 	if (o.detach)
 		printf("%d\n", status), status = 0;
 	rc_spec_free(&spec);
-	rc_strv_free(o.env);
-	rc_strv_free(o.volumes);
+	rc_overrides_free(&o.ov);
 	return status;
 fail:
 	rc_err_print(PROG, &e);
 	rc_spec_free(&spec);
-	rc_strv_free(o.env);
-	rc_strv_free(o.volumes);
+	rc_overrides_free(&o.ov);
 	return e.status ? e.status : 125;
 }

@@ -453,9 +453,9 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 
 @test "an unknown container is refused" {
 	run -1 net_up nosuch
-	[[ $output == *"no container nosuch"* ]]
+	[[ $output == *"no such container: nosuch"* ]]
 	run -1 net_down nosuch
-	[[ $output == *"no container nosuch"* ]]
+	[[ $output == *"no such container: nosuch"* ]]
 	run -2 net_up 'bad/name'
 	run -2 net_down '-'
 }

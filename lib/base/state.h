@@ -14,6 +14,24 @@
 #include "base/err.h"
 
 #define RC_DEFAULT_ROOT "/var/lib/rc"
+
+/* The files of containers/NAME; rc(7) says who writes and who reads each. */
+#define RC_FILE_CONFIG      "config.json"  /* the OCI runtime config */
+#define RC_FILE_ROOTFS      "rootfs"       /* the root filesystem */
+#define RC_FILE_IMAGE       "image"        /* "REFERENCE DIGEST" it was made from */
+#define RC_FILE_PID         "pid"          /* its first process, while it runs */
+#define RC_FILE_MONITOR     "monitor"      /* "PID STARTTIME" of its supervisor */
+#define RC_FILE_STARTED     "started"      /* when it last started (epoch s) */
+#define RC_FILE_EXIT        "exit"         /* its last exit status */
+#define RC_FILE_FINISHED    "finished"     /* when it last ended (epoch s) */
+#define RC_FILE_RESTARTS    "restarts"     /* restarts so far */
+#define RC_FILE_RESTARTING  "restarting"   /* marker: waiting to restart */
+#define RC_FILE_STOPPING    "stopping"     /* marker: rc-stop asked, no restart */
+#define RC_FILE_NETNS       "netns"        /* bind mount of its network namespace */
+#define RC_FILE_NETNS_OWNER "netns.owner"  /* marker: rc-unshare made that pin */
+#define RC_FILE_NET_ENV     "net.env"      /* rc-net-up's KEY=VALUE lines */
+#define RC_FILE_LOG         "log"          /* a detached container's output */
+#define RC_FILE_ETC_OWNER   "etc.owner"    /* which of hostname/hosts/resolv.conf rc-unshare wrote */
 #define RC_NAME_MAX 64
 
 /* The state root: the --root argument if given, else $RC_ROOT, else the

@@ -67,8 +67,8 @@ static int write_config(const struct rc_image *img, const char *name, int bundle
 	text = json_dumps(spec, JSON_INDENT(2));
 	if (!text || asprintf(&line, "%s %s\n", img->ref, img->manifest.digest) < 0)
 		return rc_errf(e, ENOMEM, "making config.json");
-	if (rc_write_file_at(bundle, "config.json", text, strlen(text), 0644, e) < 0 ||
-	    rc_write_file_at(bundle, "image", line, strlen(line), 0644, e) < 0)
+	if (rc_write_file_at(bundle, RC_FILE_CONFIG, text, strlen(text), 0644, e) < 0 ||
+	    rc_write_file_at(bundle, RC_FILE_IMAGE, line, strlen(line), 0644, e) < 0)
 		return -1;
 	return 0;
 }
@@ -83,9 +83,9 @@ static int build_bundle(const struct rc_store *s, const struct rc_image *img, co
 	bundle = openat(containers, tmp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (bundle < 0)
 		return rc_errf(e, errno, "opening %s", tmp);
-	if (mkdirat(bundle, "rootfs", 0755) < 0 || fchmodat(bundle, "rootfs", 0755, 0) < 0)
+	if (mkdirat(bundle, RC_FILE_ROOTFS, 0755) < 0 || fchmodat(bundle, RC_FILE_ROOTFS, 0755, 0) < 0)
 		return rc_errf(e, errno, "creating rootfs");
-	rootfd = openat(bundle, "rootfs", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	rootfd = openat(bundle, RC_FILE_ROOTFS, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
 		return rc_errf(e, errno, "opening rootfs");
 	if (apply_layers(s, img, rootfd, o, e) < 0 || write_config(img, name, bundle, rootfd, e) < 0)

@@ -68,18 +68,44 @@ unsigned long long rc_proc_starttime(pid_t pid)
 	return proc_stat(pid, &ppid, &start) ? start : 0;
 }
 
-int rc_ctr_open(const char *root, const char *name, struct rc_err *e)
+int rc_ctr_open(const char *root, const char *name, struct rc_ctr *ret, struct rc_err *e)
 {
-	_cleanup_close_ int containers = -1;
-	int fd;
+	struct rc_ctr c = RC_CTR_INIT;
+	char path[PATH_MAX + RC_NAME_MAX + 16];
 
 	if (rc_name_check(name, e) < 0)
 		return rc_err_status(e, 2);
-	containers = rc_state_dir(root, "containers", false, e);
-	fd = containers < 0 ? -1 : openat(containers, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return rc_errf(e, 0, "no such container: %s", name);
-	return fd;
+	snprintf(c.name, sizeof c.name, "%s", name);
+	c.containers_fd = rc_state_dir(root, "containers", false, e);
+	if (c.containers_fd < 0 && e->code != ENOENT)
+		return -1;
+	if (c.containers_fd >= 0)
+		c.dir_fd = openat(c.containers_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (c.dir_fd < 0) {
+		int err = c.containers_fd < 0 ? ENOENT : errno;
+		rc_ctr_close(&c);
+		if (err == ENOENT)
+			return rc_errf(e, 0, "no such container: %s", name);
+		return rc_errf(e, err, "opening container %s", name);
+	}
+	snprintf(path, sizeof path, "%s/containers/%s", root, name);
+	if (!realpath(path, c.bundle)) {
+		int err = errno;
+		rc_ctr_close(&c);
+		return rc_errf(e, err, "resolving %s", path);
+	}
+	rc_cgroup_leaf(root, name, c.cgroup);
+	*ret = c;
+	return 0;
+}
+
+void rc_ctr_close(struct rc_ctr *c)
+{
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	if (c->containers_fd >= 0)
+		close(c->containers_fd);
+	c->dir_fd = c->containers_fd = -1;
 }
 
 int rc_ctr_write_num(int dirfd, const char *file, long long v, struct rc_err *e)
@@ -117,14 +143,14 @@ int rc_ctr_set_monitor(int dirfd, struct rc_err *e)
 	char buf[64];
 	int n = snprintf(buf, sizeof buf, "%d %llu\n", (int)getpid(), rc_proc_starttime(getpid()));
 
-	return rc_write_file_nosync_at(dirfd, "monitor", buf, (size_t)n, 0644, e);
+	return rc_write_file_nosync_at(dirfd, RC_FILE_MONITOR, buf, (size_t)n, 0644, e);
 }
 
 /* The recorded monitor's pid when that very process still lives, else 0. */
 static pid_t live_monitor(int dirfd)
 {
 	char buf[64];
-	_cleanup_close_ int fd = openat(dirfd, "monitor", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int fd = openat(dirfd, RC_FILE_MONITOR, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	unsigned long long start;
 	int pid;
 	ssize_t n;
@@ -148,14 +174,14 @@ void rc_ctr_status(int dirfd, struct rc_ctr_status *s)
 
 	memset(s, 0, sizeof *s);
 	s->exit_code = -1;
-	if (fstatat(dirfd, "config.json", &st, 0) == 0)
+	if (fstatat(dirfd, RC_FILE_CONFIG, &st, 0) == 0)
 		s->created = st.st_mtim.tv_sec;
-	s->restarts = (int)rc_ctr_read_num(dirfd, "restarts", 0);
-	s->started = rc_ctr_read_num(dirfd, "started", 0);
+	s->restarts = (int)rc_ctr_read_num(dirfd, RC_FILE_RESTARTS, 0);
+	s->started = rc_ctr_read_num(dirfd, RC_FILE_STARTED, 0);
 	s->monitor = live_monitor(dirfd);
 	if (s->monitor) {
-		s->pid = (pid_t)rc_ctr_read_num(dirfd, "pid", 0);
-		if (exists(dirfd, "restarting")) {
+		s->pid = (pid_t)rc_ctr_read_num(dirfd, RC_FILE_PID, 0);
+		if (exists(dirfd, RC_FILE_RESTARTING)) {
 			s->state = RC_CTR_RESTARTING;
 			s->pid = 0;
 		} else {
@@ -164,11 +190,11 @@ void rc_ctr_status(int dirfd, struct rc_ctr_status *s)
 		}
 		return;
 	}
-	if (exists(dirfd, "exit")) {
+	if (exists(dirfd, RC_FILE_EXIT)) {
 		s->state = RC_CTR_EXITED;
-		s->exit_code = (int)rc_ctr_read_num(dirfd, "exit", -1);
-		s->finished = rc_ctr_read_num(dirfd, "finished", 0);
-	} else if (exists(dirfd, "monitor")) {
+		s->exit_code = (int)rc_ctr_read_num(dirfd, RC_FILE_EXIT, -1);
+		s->finished = rc_ctr_read_num(dirfd, RC_FILE_FINISHED, 0);
+	} else if (exists(dirfd, RC_FILE_MONITOR)) {
 		/* Its monitor died without recording the end (SIGKILL, a
 		 * reboot); the container went with it (PR_SET_PDEATHSIG). */
 		s->state = RC_CTR_EXITED;

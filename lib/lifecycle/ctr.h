@@ -18,10 +18,12 @@
 #ifndef RC_CTR_H
 #define RC_CTR_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "base/state.h"
 
 enum rc_ctr_state { RC_CTR_CREATED, RC_CTR_RUNNING, RC_CTR_RESTARTING, RC_CTR_EXITED };
 
@@ -43,9 +45,21 @@ const char *rc_ctr_state_name(enum rc_ctr_state s);
  * process. */
 unsigned long long rc_proc_starttime(pid_t pid);
 
+/* A container, opened by name: how every program reaches containers/NAME. */
+struct rc_ctr {
+	char name[RC_NAME_MAX + 1];
+	int dir_fd;                       /* containers/NAME */
+	int containers_fd;                /* containers/ */
+	char bundle[PATH_MAX];            /* the absolute path of containers/NAME */
+	char cgroup[RC_CGROUP_LEAF_MAX];  /* its cgroup's leaf below rc/ (state.h) */
+};
+#define RC_CTR_INIT { .dir_fd = -1, .containers_fd = -1 }
+
 /* Open $root/containers/NAME, checking NAME first (e->status 2 when it is
  * malformed); "no such container: NAME" when it does not exist. */
-int rc_ctr_open(const char *root, const char *name, struct rc_err *e);
+int rc_ctr_open(const char *root, const char *name, struct rc_ctr *ret, struct rc_err *e);
+void rc_ctr_close(struct rc_ctr *c);
+#define _cleanup_ctr_ __attribute__((cleanup(rc_ctr_close)))
 
 /* Record the calling process as the container's monitor. */
 int rc_ctr_set_monitor(int dirfd, struct rc_err *e);

@@ -26,7 +26,7 @@ int rc_ctr_stop_signal(int dirfd, int *ret, struct rc_err *e)
 	const char *sig;
 
 	*ret = SIGTERM;
-	if (rc_read_file_at(dirfd, "config.json", 16 << 20, &text, NULL, e) < 0)
+	if (rc_read_file_at(dirfd, RC_FILE_CONFIG, 16 << 20, &text, NULL, e) < 0)
 		return rc_err_prefix(e, "reading the stop signal");
 	cfg = json_loads(text, 0, NULL);
 	sig = json_string_value(json_object_get(json_object_get(cfg, "annotations"),
@@ -38,12 +38,13 @@ int rc_ctr_stop_signal(int dirfd, int *ret, struct rc_err *e)
 
 int rc_ctr_kill(const char *root, const char *name, int sig, struct rc_err *e)
 {
-	_cleanup_close_ int fd = rc_ctr_open(root, name, e), pfd = -1;
+	_cleanup_ctr_ struct rc_ctr c = RC_CTR_INIT;
+	_cleanup_close_ int pfd = -1;
 	pid_t pid;
 
-	if (fd < 0)
+	if (rc_ctr_open(root, name, &c, e) < 0)
 		return -1;
-	pfd = rc_ctr_pidfd(fd, name, &pid, e);
+	pfd = rc_ctr_pidfd(c.dir_fd, name, &pid, e);
 	if (pfd < 0)
 		return -1;
 	if (rc_pidfd_signal(pfd, sig) < 0)
@@ -73,7 +74,7 @@ static void signal_ctr(int fd, int sig)
  * timeout seconds, and wait for the monitor to be gone. */
 static int stop_fd(int fd, const char *name, int sig, int timeout, struct rc_err *e)
 {
-	if (rc_ctr_mark(fd, "stopping", e) < 0)
+	if (rc_ctr_mark(fd, RC_FILE_STOPPING, e) < 0)
 		return rc_err_prefix(e, "stopping %s", name);
 	signal_ctr(fd, sig);
 	if (rc_ctr_wait(fd, timeout * 1000) == 0)
@@ -87,13 +88,14 @@ static int stop_fd(int fd, const char *name, int sig, int timeout, struct rc_err
 int rc_ctr_stop(const char *root, const char *name, int timeout, bool *ret_was_running,
 		struct rc_err *e)
 {
-	_cleanup_close_ int fd = rc_ctr_open(root, name, e);
+	_cleanup_ctr_ struct rc_ctr c = RC_CTR_INIT;
 	struct rc_ctr_status st;
-	int sig;
+	int sig, fd;
 
 	*ret_was_running = false;
-	if (fd < 0)
+	if (rc_ctr_open(root, name, &c, e) < 0)
 		return -1;
+	fd = c.dir_fd;
 	rc_ctr_status(fd, &st);
 	if (st.state != RC_CTR_RUNNING && st.state != RC_CTR_RESTARTING)
 		return 0;
@@ -103,45 +105,39 @@ int rc_ctr_stop(const char *root, const char *name, int timeout, bool *ret_was_r
 	return stop_fd(fd, name, sig, timeout, e);
 }
 
-static int remove_leftovers(int fd, const char *root, const char *name, struct rc_err *e)
+static int remove_leftovers(const struct rc_ctr *c, struct rc_err *e)
 {
-	char leaf[RC_CGROUP_LEAF_MAX];
-
 	/* What a monitor that was killed could not clean up. */
-	if (rc_netns_unpin_owned(fd, e) < 0)
+	if (rc_netns_unpin_owned(c->dir_fd, e) < 0)
 		return -1;
-	rc_cgroup_leaf(root, name, leaf);
-	if (rc_cgroup_remove(RC_CGROUP_BASE, leaf, e) < 0)
+	if (rc_cgroup_remove(RC_CGROUP_BASE, c->cgroup, e) < 0)
 		return -1;
 	return 0;
 }
 
 int rc_ctr_rm(const char *root, const char *name, bool force, struct rc_err *e)
 {
-	_cleanup_close_ int fd = rc_ctr_open(root, name, e);
-	_cleanup_close_ int containers = -1, lock = -1;
+	_cleanup_ctr_ struct rc_ctr c = RC_CTR_INIT;
+	_cleanup_close_ int lock = -1;
 	struct rc_ctr_status st;
 	bool nothing;
 
-	if (fd < 0)
+	if (rc_ctr_open(root, name, &c, e) < 0)
 		return -1;
-	rc_ctr_status(fd, &st);
+	rc_ctr_status(c.dir_fd, &st);
 	if (st.state == RC_CTR_RUNNING || st.state == RC_CTR_RESTARTING) {
 		if (!force)
 			return rc_errf(e, 0, "container %s is running: stop it first, or use -f", name);
-		if (stop_fd(fd, name, SIGKILL, 10, e) < 0)
+		if (stop_fd(c.dir_fd, name, SIGKILL, 10, e) < 0)
 			return -1;
 	}
 	/* The container's own lock: no rc-unshare may start it meanwhile. */
-	lock = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	lock = openat(c.dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0)
 		return rc_errf(e, errno == EWOULDBLOCK ? 0 : errno, "container %s is in use", name);
 	if (rc_net_down(root, name, false, &nothing, e) < 0)
 		return rc_err_prefix(e, "removing %s's network", name);
-	if (remove_leftovers(fd, root, name, e) < 0)
-		return rc_err_prefix(e, "removing %s", name);
-	containers = rc_state_dir(root, "containers", false, e);
-	if (containers < 0 || rc_rm_rf_at(containers, name, e) < 0)
+	if (remove_leftovers(&c, e) < 0 || rc_rm_rf_at(c.containers_fd, name, e) < 0)
 		return rc_err_prefix(e, "removing %s", name);
 	return 0;
 }
@@ -174,9 +170,9 @@ static void fill_row(int fd, const char *name, struct rc_ps_row *row)
 	memset(row, 0, sizeof *row);
 	snprintf(row->name, sizeof row->name, "%.63s", name);
 	rc_ctr_status(fd, &row->st);
-	if (rc_read_file_at(fd, "image", 4096, &image, NULL, &e) == 0)
+	if (rc_read_file_at(fd, RC_FILE_IMAGE, 4096, &image, NULL, &e) == 0)
 		snprintf(row->image, sizeof row->image, "%.*s", (int)strcspn(image, " \n"), image);
-	if (rc_read_file_at(fd, "net.env", 65536, &env, NULL, &e) == 0) {
+	if (rc_read_file_at(fd, RC_FILE_NET_ENV, 65536, &env, NULL, &e) == 0) {
 		env_value(env, "IP", row->ip, sizeof row->ip);
 		env_value(env, "PORTS", row->ports, sizeof row->ports);
 	}

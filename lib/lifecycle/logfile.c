@@ -1,5 +1,6 @@
 /* logfile.c - rotated container logs; see logfile.h. */
 #include "lifecycle/logfile.h"
+#include "base/state.h"
 #include "base/cleanup.h"
 #include "base/fs.h"
 
@@ -19,7 +20,7 @@ int rc_log_open(struct rc_log *l, int dirfd, long long max_size, int max_files, 
 	l->dirfd = dirfd;
 	l->max_size = max_size;
 	l->max_files = max_files < 1 ? 1 : max_files;
-	l->fd = openat(dirfd, "log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
+	l->fd = openat(dirfd, RC_FILE_LOG, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (l->fd < 0)
 		return rc_errf(e, errno, "opening the container's log");
 	l->size = fstat(l->fd, &st) == 0 ? st.st_size : 0;
@@ -44,7 +45,7 @@ static void rotate(struct rc_log *l)
 		snprintf(to, sizeof to, "log.%d", i);
 		renameat(l->dirfd, from, l->dirfd, to);
 	}
-	fd = openat(l->dirfd, "log", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
+	fd = openat(l->dirfd, RC_FILE_LOG, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (fd < 0)
 		return; /* keep writing to the renamed file rather than lose output */
 	close(l->fd);
@@ -132,7 +133,7 @@ int rc_log_dump(int dirfd, long tail, int out, struct rc_err *e)
 		if (slurp(dirfd, name, &buf, &len, e) < 0)
 			return -1;
 	}
-	if (slurp(dirfd, "log", &buf, &len, e) < 0)
+	if (slurp(dirfd, RC_FILE_LOG, &buf, &len, e) < 0)
 		return -1;
 	if (tail >= 0) {
 		long lines = 0;
@@ -167,7 +168,7 @@ static bool copy_new(int fd, int out)
 
 int rc_log_follow(int dirfd, int out, bool (*alive)(void *arg), void *arg, struct rc_err *e)
 {
-	_cleanup_close_ int fd = openat(dirfd, "log", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int fd = openat(dirfd, RC_FILE_LOG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	struct stat st, cur;
 
 	if (fd >= 0)
@@ -178,11 +179,11 @@ int rc_log_follow(int dirfd, int out, bool (*alive)(void *arg), void *arg, struc
 		if (fd >= 0 && !copy_new(fd, out))
 			return rc_errf(e, errno, "writing the log");
 		/* Rotated (a new file at "log") or truncated (one file kept)? */
-		if (fstatat(dirfd, "log", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		if (fstatat(dirfd, RC_FILE_LOG, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    (fd < 0 || fstat(fd, &cur) < 0 || cur.st_ino != st.st_ino)) {
 			if (fd >= 0)
 				close(fd);
-			fd = openat(dirfd, "log", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+			fd = openat(dirfd, RC_FILE_LOG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 			continue;
 		}
 		if (fd >= 0 && fstat(fd, &cur) == 0 && lseek(fd, 0, SEEK_CUR) > cur.st_size) {

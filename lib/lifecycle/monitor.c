@@ -1,5 +1,6 @@
 /* monitor.c - a detached container's monitor; see monitor.h. */
 #include "lifecycle/monitor.h"
+#include "base/state.h"
 #include "runtime/cgroups.h"
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
@@ -134,7 +135,7 @@ static void cleanup(const struct rc_monitor *m, struct rc_log *log)
 		say(log, "%s", e.msg);
 	if (m->pinned && rc_netns_unpin_owned(m->dir_fd, &e) < 0)
 		say(log, "%s", e.msg);
-	unlinkat(m->dir_fd, "pid", 0);
+	unlinkat(m->dir_fd, RC_FILE_PID, 0);
 	rc_etc_cleanup(m->dir_fd, &m->etc);
 }
 
@@ -142,7 +143,7 @@ static bool wants_restart(const struct rc_monitor *m, int status, bool stop)
 {
 	const struct rc_restart_policy *p = &m->policy;
 
-	if (stop || faccessat(m->dir_fd, "stopping", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (stop || faccessat(m->dir_fd, RC_FILE_STOPPING, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return false;
 	if (p->when == RC_RESTART_ALWAYS)
 		return true;
@@ -153,7 +154,7 @@ static bool wants_restart(const struct rc_monitor *m, int status, bool stop)
  * once a run has lasted 10 s. Returns false when told to stop meanwhile. */
 static bool backoff(const struct rc_monitor *m, int sfd)
 {
-	long long ran = (long long)time(NULL) - rc_ctr_read_num(m->dir_fd, "started", 0);
+	long long ran = (long long)time(NULL) - rc_ctr_read_num(m->dir_fd, RC_FILE_STARTED, 0);
 	int shift = m->restarts < 10 ? m->restarts : 10;
 	long ms = ran >= 10 ? 100 : 100L << shift;
 	struct timespec t0, t;
@@ -169,7 +170,7 @@ static bool backoff(const struct rc_monitor *m, int sfd)
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		left = ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
 		if (left <= 0)
-			return faccessat(m->dir_fd, "stopping", F_OK, AT_SYMLINK_NOFOLLOW) != 0;
+			return faccessat(m->dir_fd, RC_FILE_STOPPING, F_OK, AT_SYMLINK_NOFOLLOW) != 0;
 		poll(&p, 1, (int)left);
 		while (read(sfd, &si, sizeof si) == sizeof si)
 			if (si.ssi_signo != SIGCHLD)
@@ -238,19 +239,19 @@ _Noreturn void rc_monitor_main(struct rc_monitor *m)
 	else
 		status = m->start_status;
 	drain(m->log_rd, &log);
-	rc_ctr_write_num(m->dir_fd, "exit", status, &e);
-	rc_ctr_write_num(m->dir_fd, "finished", (long long)time(NULL), &e);
+	rc_ctr_write_num(m->dir_fd, RC_FILE_EXIT, status, &e);
+	rc_ctr_write_num(m->dir_fd, RC_FILE_FINISHED, (long long)time(NULL), &e);
 	if (m->pid > 0)
 		cleanup(m, &log);
 	if (wants_restart(m, status, stop)) {
-		rc_ctr_mark(m->dir_fd, "restarting", &e);
+		rc_ctr_mark(m->dir_fd, RC_FILE_RESTARTING, &e);
 		if (backoff(m, sfd)) {
-			rc_ctr_write_num(m->dir_fd, "restarts", m->restarts + 1, &e);
+			rc_ctr_write_num(m->dir_fd, RC_FILE_RESTARTS, m->restarts + 1, &e);
 			restart(m, &log);
 		}
 	}
-	unlinkat(m->dir_fd, "restarting", 0);
-	unlinkat(m->dir_fd, "stopping", 0);
+	unlinkat(m->dir_fd, RC_FILE_RESTARTING, 0);
+	unlinkat(m->dir_fd, RC_FILE_STOPPING, 0);
 	if (m->remove && rc_rm_rf_at(m->containers_fd, m->name, &e) < 0)
 		say(&log, "%s", e.msg);
 	rc_log_close(&log);

@@ -1,5 +1,6 @@
 /* etcfiles.c - the container's /etc files; see etcfiles.h. */
 #include "net/etcfiles.h"
+#include "base/state.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -134,11 +135,11 @@ int rc_etc_prepare(int dirfd, const char *hostname, enum rc_net_mode mode,
 	struct stat st;
 
 	/* Defaults a killed run left behind are ours to replace. */
-	if (rc_read_file_at(dirfd, "etc.owner", 4096, &stale, NULL, NULL) == 0) {
+	if (rc_read_file_at(dirfd, RC_FILE_ETC_OWNER, 4096, &stale, NULL, NULL) == 0) {
 		for (int i = 0; i < 3; i++)
 			if (strstr(stale, rc_etc_files[i]))
 				unlinkat(dirfd, rc_etc_files[i], 0);
-		unlinkat(dirfd, "etc.owner", 0);
+		unlinkat(dirfd, RC_FILE_ETC_OWNER, 0);
 	}
 	for (int i = 0; i < 3; i++) {
 		_cleanup_free_ char *text = NULL;
@@ -177,7 +178,7 @@ int rc_etc_prepare(int dirfd, const char *hostname, enum rc_net_mode mode,
 			etc.ino[i] = st.st_ino;
 		strcat(strcat(owner, rc_etc_files[i]), "\n");
 	}
-	if (owner[0] && rc_write_file_nosync_at(dirfd, "etc.owner", owner, strlen(owner), 0644, e) < 0) {
+	if (owner[0] && rc_write_file_nosync_at(dirfd, RC_FILE_ETC_OWNER, owner, strlen(owner), 0644, e) < 0) {
 		rc_etc_cleanup(dirfd, &etc);
 		return -1;
 	}
@@ -199,5 +200,5 @@ void rc_etc_cleanup(int dirfd, const struct rc_etc *etc)
 			unlinkat(dirfd, rc_etc_files[i], 0);
 	}
 	if (any)
-		unlinkat(dirfd, "etc.owner", 0);
+		unlinkat(dirfd, RC_FILE_ETC_OWNER, 0);
 }

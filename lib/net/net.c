@@ -21,6 +21,7 @@
 #include "net/nft.h"
 #include "net/route.h"
 #include "base/state.h"
+#include "lifecycle/ctr.h"
 
 #define ENV_MAX 8192
 
@@ -68,25 +69,14 @@ static int injected(const char *step, struct rc_err *e)
 	return 0;
 }
 
-/* Open $root/containers/NAME; an unknown container is an error. */
+/* containers/NAME's directory (lifecycle/ctr.h says what is an error). */
 static int open_container(const char *root, const char *name, struct rc_err *e)
 {
-	_cleanup_close_ int cfd = -1;
-	int fd;
+	_cleanup_ctr_ struct rc_ctr c = RC_CTR_INIT;
 
-	if (rc_name_check(name, e) < 0)
-		return rc_err_status(e, 2);
-	cfd = rc_state_dir(root, "containers", false, e);
-	if (cfd < 0 && e->code == ENOENT)
-		return rc_errf(e, 0, "no container %s (in %s/containers)", name, root);
-	if (cfd < 0)
+	if (rc_ctr_open(root, name, &c, e) < 0)
 		return -1;
-	fd = openat(cfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT)
-		return rc_errf(e, 0, "no container %s (in %s/containers)", name, root);
-	if (fd < 0)
-		return rc_errf(e, errno, "opening container %s", name);
-	return fd;
+	return rc_steal_fd(&c.dir_fd);
 }
 
 /* ---- the network lock and the bridge's state ---- */
@@ -188,7 +178,7 @@ static int env_write(int cdirfd, const struct netenv *v, struct rc_err *e)
 		text = NULL;
 		return rc_errf(e, ENOMEM, "writing net.env");
 	}
-	return rc_write_file_nosync_at(cdirfd, "net.env", text, (size_t)n, 0644, e);
+	return rc_write_file_nosync_at(cdirfd, RC_FILE_NET_ENV, text, (size_t)n, 0644, e);
 }
 
 /* The value of KEY in net.env text, unquoted, into buf. */
@@ -222,7 +212,7 @@ static int env_read(int cdirfd, struct netenv *v, struct rc_err *e)
 	_cleanup_free_ char *text = NULL;
 	char ip[INET_ADDRSTRLEN], subnet[32];
 
-	if (rc_read_file_at(cdirfd, "net.env", ENV_MAX * 2, &text, NULL, e) < 0)
+	if (rc_read_file_at(cdirfd, RC_FILE_NET_ENV, ENV_MAX * 2, &text, NULL, e) < 0)
 		return -1;
 	memset(v, 0, sizeof *v);
 	if (!env_get(text, "IP", ip, sizeof ip) || inet_pton(AF_INET, ip, &v->ip) != 1 ||
@@ -445,7 +435,7 @@ static int do_up(struct up *u, struct rc_err *e)
 {
 	struct in_addr none = { 0 };
 
-	if (faccessat(u->cdirfd, "net.env", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (faccessat(u->cdirfd, RC_FILE_NET_ENV, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return rc_errf(e, 0, "container %s already has a network (net.env); "
 			       "take it down with rc-net-down first", u->o->name);
 	if (u->o->nports * RC_PORT_STR_MAX >= sizeof u->env.ports)
@@ -575,7 +565,7 @@ static int do_down(int cdirfd, const char *root, const char *name, bool keep_bri
 	if (!strcmp(v->netns, "created") && rc_netns_unpin(cdirfd, e) < 0)
 		goto out;
 	rc_etc_remove(cdirfd);
-	if (unlinkat(cdirfd, "net.env", 0) < 0 && errno != ENOENT) {
+	if (unlinkat(cdirfd, RC_FILE_NET_ENV, 0) < 0 && errno != ENOENT) {
 		rc_errf(e, errno, "removing net.env");
 		goto out;
 	}
@@ -596,7 +586,7 @@ int rc_net_down(const char *root, const char *name, bool keep_bridge, bool *ret_
 	*ret_nothing = false;
 	if (cdirfd < 0)
 		return -1;
-	if (faccessat(cdirfd, "net.env", F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
+	if (faccessat(cdirfd, RC_FILE_NET_ENV, F_OK, AT_SYMLINK_NOFOLLOW) < 0) {
 		*ret_nothing = true;
 		return 0;
 	}

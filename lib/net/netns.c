@@ -1,5 +1,6 @@
 /* netns.c - a container's network namespace; see netns.h. */
 #include "net/netns.h"
+#include "base/state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,9 +49,9 @@ static int open_from_pid(int cdirfd, struct rc_err *e)
 
 	/* A container rc started is proven by its monitor; a pid file someone
 	 * else wrote (a process of another tool's) is taken as given. */
-	if (faccessat(cdirfd, "monitor", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (faccessat(cdirfd, RC_FILE_MONITOR, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		pfd = rc_ctr_pidfd(cdirfd, NULL, &pid, e);
-	else if ((pid = (pid_t)rc_ctr_read_num(cdirfd, "pid", 0)) <= 0)
+	else if ((pid = (pid_t)rc_ctr_read_num(cdirfd, RC_FILE_PID, 0)) <= 0)
 		return rc_errf(e, 0, "reading pid: not a process id");
 	else if ((pfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
 		return rc_errf(e, errno, "opening process %d", (int)pid);
@@ -79,10 +80,10 @@ static int create_pinned(int cdirfd, struct rc_err *e)
 
 	if (self < 0)
 		return rc_errf(e, errno, "opening the current network namespace");
-	file = openat(cdirfd, "netns", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+	file = openat(cdirfd, RC_FILE_NETNS, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (file < 0)
 		return rc_errf(e, errno, "creating netns");
-	fd_path(cdirfd, "netns", target, sizeof target);
+	fd_path(cdirfd, RC_FILE_NETNS, target, sizeof target);
 	if (unshare(CLONE_NEWNET) < 0)
 		r = rc_errf(e, errno, "creating a network namespace");
 	else if (mount("/proc/thread-self/ns/net", target, NULL, MS_BIND, NULL) < 0)
@@ -91,10 +92,10 @@ static int create_pinned(int cdirfd, struct rc_err *e)
 	if (setns(self, CLONE_NEWNET) < 0)
 		abort();
 	if (r < 0) {
-		unlinkat(cdirfd, "netns", 0);
+		unlinkat(cdirfd, RC_FILE_NETNS, 0);
 		return -1;
 	}
-	fd = openat(cdirfd, "netns", O_RDONLY | O_CLOEXEC);
+	fd = openat(cdirfd, RC_FILE_NETNS, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rc_errf(e, errno, "opening netns");
 		rc_netns_unpin(cdirfd, NULL);
@@ -108,13 +109,13 @@ int rc_netns_open(int cdirfd, bool create, bool *ret_created, struct rc_err *e)
 	int fd;
 
 	*ret_created = false;
-	if (rc_netns_is_pinned(cdirfd, "netns")) {
-		fd = openat(cdirfd, "netns", O_RDONLY | O_CLOEXEC);
+	if (rc_netns_is_pinned(cdirfd, RC_FILE_NETNS)) {
+		fd = openat(cdirfd, RC_FILE_NETNS, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return rc_errf(e, errno, "opening netns");
 		return fd;
 	}
-	if (faccessat(cdirfd, "pid", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (faccessat(cdirfd, RC_FILE_PID, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return open_from_pid(cdirfd, e);
 	if (!create)
 		return rc_errf(e, ENOENT, "finding the network namespace");
@@ -128,10 +129,10 @@ int rc_netns_unpin(int cdirfd, struct rc_err *e)
 {
 	char target[64];
 
-	fd_path(cdirfd, "netns", target, sizeof target);
-	if (rc_netns_is_pinned(cdirfd, "netns") && umount2(target, MNT_DETACH) < 0)
+	fd_path(cdirfd, RC_FILE_NETNS, target, sizeof target);
+	if (rc_netns_is_pinned(cdirfd, RC_FILE_NETNS) && umount2(target, MNT_DETACH) < 0)
 		return rc_errf(e, errno, "unpinning netns");
-	if (unlinkat(cdirfd, "netns", 0) < 0 && errno != ENOENT)
+	if (unlinkat(cdirfd, RC_FILE_NETNS, 0) < 0 && errno != ENOENT)
 		return rc_errf(e, errno, "removing netns");
 	return 0;
 }
@@ -139,7 +140,7 @@ int rc_netns_unpin(int cdirfd, struct rc_err *e)
 int rc_netns_open_pinned(int dirfd, struct rc_err *e)
 {
 	struct statfs st;
-	int fd = openat(dirfd, "netns", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = openat(dirfd, RC_FILE_NETNS, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -159,12 +160,12 @@ int rc_netns_pin(int dirfd, pid_t pid, struct rc_err *e)
 	char src[64], dst[64];
 	int fd;
 
-	fd = openat(dirfd, "netns", O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
+	fd = openat(dirfd, RC_FILE_NETNS, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0444);
 	if (fd < 0)
 		return rc_errf(e, errno, "creating the network namespace pin");
 	close(fd);
 	/* Owner first: a crash between the two leaves a pin we will remove. */
-	if (rc_write_file_nosync_at(dirfd, "netns.owner", "rc-unshare\n", 11, 0644, e) < 0)
+	if (rc_write_file_nosync_at(dirfd, RC_FILE_NETNS_OWNER, "rc-unshare\n", 11, 0644, e) < 0)
 		return -1;
 	snprintf(src, sizeof src, "/proc/%d/ns/net", (int)pid);
 	snprintf(dst, sizeof dst, "/proc/self/fd/%d", dirfd);
@@ -179,14 +180,14 @@ int rc_netns_unpin_owned(int dirfd, struct rc_err *e)
 {
 	char path[96];
 
-	if (faccessat(dirfd, "netns.owner", F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+	if (faccessat(dirfd, RC_FILE_NETNS_OWNER, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;
 	snprintf(path, sizeof path, "/proc/self/fd/%d/netns", dirfd);
 	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
 		return rc_errf(e, errno, "unmounting the network namespace pin");
-	if (unlinkat(dirfd, "netns", 0) < 0 && errno != ENOENT)
+	if (unlinkat(dirfd, RC_FILE_NETNS, 0) < 0 && errno != ENOENT)
 		return rc_errf(e, errno, "removing the network namespace pin");
-	unlinkat(dirfd, "netns.owner", 0);
+	unlinkat(dirfd, RC_FILE_NETNS_OWNER, 0);
 	return 0;
 }
 

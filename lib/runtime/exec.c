@@ -159,35 +159,14 @@ static int wait_child(pid_t pid, int sfd, struct rc_tty *t, bool interactive)
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
-static int apply_opts(const struct rc_exec_opts *o, struct rc_spec *s, struct rc_err *e)
-{
-	rc_strv_free(s->args);
-	s->args = NULL;
-	for (size_t i = 0; o->cmd[i]; i++)
-		if (rc_strv_push(&s->args, o->cmd[i], e) < 0)
-			return -1;
-	for (size_t i = 0; o->env && o->env[i]; i++)
-		if (rc_env_set(&s->env, o->env[i], e) < 0)
-			return -1;
-	if (o->workdir) {
-		if (o->workdir[0] != '/')
-			return rc_errf(e, 0, "the working directory must be an absolute path: %s", o->workdir);
-		free(s->cwd);
-		if (!(s->cwd = strdup(o->workdir)))
-			return rc_errf(e, ENOMEM, "allocating");
-	}
-	if (o->tty)
-		s->terminal = true;
-	return 0;
-}
 
-static int run(const struct rc_exec_opts *o, int dirfd, struct rc_spec *spec,
+static int run(const struct rc_exec_opts *o, const struct rc_ctr *ctr, struct rc_spec *spec,
 	       int *ret_status, struct rc_err *e)
 {
 	struct rc_run r = { .name = o->name, .dir_fd = -1, .containers_fd = -1, .spec = spec,
-			    .user = o->user, .tty = o->tty, .interactive = o->interactive };
+			    .user = o->ov.user, .tty = o->ov.tty, .interactive = o->ov.interactive };
 	struct child_args a = { .c = { .r = &r, .go_rd = -1, .err_wr = -1, .null_fd = -1,
-				       .tty_sock = -1 }, .go_rd = -1, .sock = -1, .tty = o->tty };
+				       .tty_sock = -1 }, .go_rd = -1, .sock = -1, .tty = o->ov.tty };
 	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, sock = -1, own_pidns = -1, pfd = -1;
 	struct rc_tty t = { -1, false, { 0 } };
 	struct rc_child_report rep;
@@ -199,7 +178,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, struct rc_spec *spec,
 	for (size_t i = 0; i < NNS; i++)
 		ns[i] = -1;
 	a.ns = ns;
-	pfd = rc_ctr_pidfd(dirfd, o->name, &cpid, e);
+	pfd = rc_ctr_pidfd(ctr->dir_fd, o->name, &cpid, e);
 	if (pfd < 0 || open_ns(cpid, ns, e) < 0)
 		goto out;
 	/* The namespaces are the container's only if its process outlived
@@ -210,7 +189,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, struct rc_spec *spec,
 	}
 	if (spec->seccomp && rc_seccomp_build(spec->seccomp, &a.c.seccomp, e) < 0)
 		goto out;
-	if (o->tty) {
+	if (o->ov.tty) {
 		int sp[2];
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
 			rc_errf(e, errno, "creating a socket pair");
@@ -219,7 +198,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, struct rc_spec *spec,
 		sock = sp[0];
 		a.sock = sp[1];
 		a.has_ws = rc_tty_caller_size(&a.ws);
-	} else if (!o->interactive) {
+	} else if (!o->ov.interactive) {
 		a.c.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	}
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -264,9 +243,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, struct rc_spec *spec,
 	close(a.c.err_wr), a.c.err_wr = -1;
 	if (a.sock >= 0)
 		close(a.sock), a.sock = -1;
-	char leaf[RC_CGROUP_LEAF_MAX];
-	rc_cgroup_leaf(o->root, o->name, leaf);
-	if (rc_cgroup_join(RC_CGROUP_BASE, leaf, pid, e) < 0 || write(go_wr, "g", 1) != 1) {
+	if (rc_cgroup_join(RC_CGROUP_BASE, ctr->cgroup, pid, e) < 0 || write(go_wr, "g", 1) != 1) {
 		if (!e->msg[0])
 			rc_errf(e, errno, "starting the process");
 		kill(pid, SIGKILL);
@@ -283,9 +260,9 @@ static int run(const struct rc_exec_opts *o, int dirfd, struct rc_spec *spec,
 		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
 		goto out_sig;
 	}
-	if (t.master >= 0 && o->interactive && rc_tty_raw(&t, e) < 0)
+	if (t.master >= 0 && o->ov.interactive && rc_tty_raw(&t, e) < 0)
 		rc_warn("rc-exec", "%s", e->msg);
-	*ret_status = wait_child(pid, sfd, &t, o->interactive);
+	*ret_status = wait_child(pid, sfd, &t, o->ov.interactive);
 	ret = 0;
 out_sig:
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -308,25 +285,24 @@ out:
 
 int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e)
 {
-	_cleanup_close_ int fd = -1;
+	_cleanup_ctr_ struct rc_ctr c = RC_CTR_INIT;
 	struct rc_spec spec = { 0 };
 	struct rc_ctr_status st;
 	int r;
 
 	rc_err_status(e, 125);
-	fd = rc_ctr_open(o->root, o->name, e);
-	if (fd < 0)
+	if (rc_ctr_open(o->root, o->name, &c, e) < 0)
 		return -1;
-	rc_ctr_status(fd, &st);
+	rc_ctr_status(c.dir_fd, &st);
 	if (st.state != RC_CTR_RUNNING)
 		return rc_errf(e, 0, "container %s is not running", o->name);
-	if (rc_spec_load(fd, "config.json", &spec, e) < 0)
+	if (rc_spec_load(c.dir_fd, RC_FILE_CONFIG, &spec, e) < 0)
 		return rc_err_prefix(e, "container %s", o->name);
 	/* Before anything of the container's can see us. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	r = apply_opts(o, &spec, e);
+	r = rc_overrides_apply(&o->ov, &spec, NULL, e);
 	if (r == 0)
-		r = run(o, fd, &spec, ret_status, e);
+		r = run(o, &c, &spec, ret_status, e);
 	rc_spec_free(&spec);
 	return r;
 }

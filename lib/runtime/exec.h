@@ -17,14 +17,11 @@
 #include <stdbool.h>
 
 #include "base/err.h"
+#include "runtime/overrides.h"
 
 struct rc_exec_opts {
 	const char *root, *name;
-	char **cmd;              /* NULL-terminated, at least one */
-	char **env;              /* -e KEY=VAL, NULL-terminated or NULL */
-	const char *user;        /* -u USER[:GROUP] or NULL: the container's */
-	const char *workdir;     /* -w DIR or NULL: the container's */
-	bool tty, interactive;
+	struct rc_overrides ov;  /* cmd (at least one word), env, user, workdir, tty */
 };
 
 /* Run the command, returning its status (128+N for signal N) in

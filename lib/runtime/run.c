@@ -1,5 +1,6 @@
 /* run.c - a container's lifetime, seen from rc-unshare; see run.h. */
 #include "runtime/run.h"
+#include "base/state.h"
 #include "net/etcfiles.h"
 #include "runtime/child.h"
 #include "base/cleanup.h"
@@ -147,7 +148,7 @@ static void cleanup(struct run_state *st)
 	if (st->pinned && rc_netns_unpin_owned(r->dir_fd, &e) < 0)
 		rc_err_print("rc-unshare", &e);
 	if (st->pid_written)
-		unlinkat(r->dir_fd, "pid", 0);
+		unlinkat(r->dir_fd, RC_FILE_PID, 0);
 	if (st->etc_fd >= 0)
 		rc_etc_cleanup(st->etc_fd, &st->etc);
 	if (st->tmpdir[0]) {
@@ -166,7 +167,8 @@ static void cleanup(struct run_state *st)
  * and stop request are history (a restart keeps its count and request). */
 static int begin_state(const struct rc_run *r, bool restart, struct rc_err *e)
 {
-	static const char *const old[] = { "exit", "finished", "restarting", "stopping", "restarts" };
+	static const char *const old[] = { RC_FILE_EXIT, RC_FILE_FINISHED, RC_FILE_RESTARTING, RC_FILE_STOPPING,
+					   RC_FILE_RESTARTS };
 
 	if (r->dir_fd < 0)
 		return 0;
@@ -182,8 +184,8 @@ static void end_state(const struct rc_run *r, int status)
 
 	if (r->dir_fd < 0 || r->remove)
 		return;
-	if (rc_ctr_write_num(r->dir_fd, "exit", status, &e) < 0 ||
-	    rc_ctr_write_num(r->dir_fd, "finished", (long long)time(NULL), &e) < 0)
+	if (rc_ctr_write_num(r->dir_fd, RC_FILE_EXIT, status, &e) < 0 ||
+	    rc_ctr_write_num(r->dir_fd, RC_FILE_FINISHED, (long long)time(NULL), &e) < 0)
 		rc_err_print("rc-unshare", &e);
 }
 
@@ -387,7 +389,7 @@ static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
 
 	if (st->r->dir_fd < 0)
 		return 0;
-	if (rc_write_file_nosync_at(st->r->dir_fd, "pid", buf, (size_t)n, 0644, e) < 0)
+	if (rc_write_file_nosync_at(st->r->dir_fd, RC_FILE_PID, buf, (size_t)n, 0644, e) < 0)
 		return rc_err_prefix(e, "writing the pid file");
 	st->pid_written = true;
 	return 0;
@@ -516,8 +518,8 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 		goto out_sig;
 	}
 	if (r->dir_fd >= 0) {
-		rc_ctr_write_num(r->dir_fd, "started", (long long)time(NULL), e);
-		unlinkat(r->dir_fd, "restarting", 0);
+		rc_ctr_write_num(r->dir_fd, RC_FILE_STARTED, (long long)time(NULL), e);
+		unlinkat(r->dir_fd, RC_FILE_RESTARTING, 0);
 	}
 	if (notify_fd >= 0) {
 		dprintf(notify_fd, "P%d\n", (int)pid);
@@ -555,7 +557,7 @@ out:
 	close_namespaces(&c);
 	/* A first start that failed never ran: the container stays "created". */
 	if (ret < 0 && st.began && !st.keep_lock)
-		unlinkat(r->dir_fd, "monitor", 0), unlinkat(r->dir_fd, "started", 0);
+		unlinkat(r->dir_fd, RC_FILE_MONITOR, 0), unlinkat(r->dir_fd, RC_FILE_STARTED, 0);
 	cleanup(&st);
 	return ret;
 }

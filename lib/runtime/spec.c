@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 /* CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID SETFCAP
  * SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL AUDIT_WRITE */
@@ -117,7 +118,8 @@ static void spec_init(struct rc_spec *s)
 {
 	memset(s, 0, sizeof *s);
 	s->umask = 022;
-	s->mem_limit = s->mem_swap = s->cpu_quota = s->pids_limit = -1;
+	s->mem_limit = s->mem_swap = s->cpu_quota = -1;
+	s->pids_limit = 0;
 }
 
 struct mount_opt {
@@ -467,6 +469,8 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 		v = json_object_get(res, "pids");
 		if (get_int(json_object_get(v, "limit"), "pids.limit", &s->pids_limit, e) < 0)
 			return -1;
+		if (json_is_integer(json_object_get(v, "limit")) && s->pids_limit <= 0)
+			s->pids_limit = -1; /* runc: 0 or less is no limit */
 	}
 	return 0;
 }
@@ -515,6 +519,20 @@ int rc_spec_parse(const char *text, struct rc_spec *ret, struct rc_err *e)
 		return rc_errf(e, ENOMEM, "allocating");
 	}
 	*ret = s;
+	return 0;
+}
+
+int rc_spec_rootfs(const struct rc_spec *s, const char *bundle, char out[static PATH_MAX],
+		   struct rc_err *e)
+{
+	_cleanup_free_ char *path = NULL;
+	struct stat st;
+
+	if (asprintf(&path, "%s/%s", s->root_path[0] == '/' ? "" : bundle, s->root_path) < 0)
+		return rc_errf(e, ENOMEM, "allocating");
+	errno = 0;
+	if (!realpath(path, out) || stat(out, &st) < 0 || !S_ISDIR(st.st_mode))
+		return rc_errf(e, errno ? errno : ENOTDIR, "root filesystem %s", path);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #define RC_SPEC_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/resource.h>
@@ -65,7 +66,7 @@ struct rc_spec {
 	int64_t mem_swap;       /* memory+swap bytes, -1 none */
 	int64_t cpu_quota;      /* us per period, -1 none */
 	uint64_t cpu_period;    /* us, 0 default */
-	int64_t pids_limit;     /* -1 none */
+	int64_t pids_limit;     /* > 0 the limit, -1 none asked for, 0 not set */
 	char *seccomp;          /* linux.seccomp as JSON text, NULL: none */
 	char **sysctl;          /* linux.sysctl as "key=value" (namespaced keys only) */
 };
@@ -77,6 +78,10 @@ extern const uint64_t rc_docker_caps;
 int rc_spec_parse(const char *json, struct rc_spec *ret, struct rc_err *e);
 /* Read and parse dirfd/name. */
 int rc_spec_load(int dirfd, const char *name, struct rc_spec *ret, struct rc_err *e);
+/* The absolute real path of the config's root.path (relative to bundle),
+ * which must be a directory. */
+int rc_spec_rootfs(const struct rc_spec *s, const char *bundle, char out[static PATH_MAX],
+		   struct rc_err *e);
 /* Fill *ret with docker's defaults (sh, PATH, caps, mounts, masks). */
 int rc_spec_default(struct rc_spec *ret, struct rc_err *e);
 void rc_spec_free(struct rc_spec *s);
