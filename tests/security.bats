@@ -297,3 +297,19 @@ image_with() {
 	run rc-unpack goodsig c2
 	[ "$status" -eq 0 ]
 }
+
+@test "a fork bomb meets a default process limit of 2048; --pids-limit changes it" {
+	make_container box
+	run rc-unshare box -- /usr/local/bin/rc-probe forkbomb 3000
+	[ "$status" -eq 0 ]
+	[ "$output" -le 2048 ]
+	[ "$output" -ge 2000 ]
+	run rc-unshare --pids-limit 100 box -- /usr/local/bin/rc-probe forkbomb 3000
+	[ "$output" -le 100 ]
+	run rc-unshare --pids-limit -1 box -- /usr/local/bin/rc-probe forkbomb 3000
+	[ "$output" -eq 3000 ]
+	# A limit in config.json is the config's to set.
+	edit_config box '.linux.resources.pids.limit = 500'
+	run rc-unshare box -- /usr/local/bin/rc-probe forkbomb 3000
+	[ "$output" -le 500 ]
+}
