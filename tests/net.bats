@@ -374,6 +374,43 @@ control_until_heard() {
 	done
 }
 
+# Container NAME advertises itself as the IPv6 default router, with PREFIX/64
+# for addresses, until container WITNESS (IPv6 turned on again, standing
+# for any node on the bridge that listens) shows the prefix's route: the
+# advertisement is valid and has been flooded to the bridge and its ports.
+advertise() {
+	local name=$1 witness=$2 prefix=$3
+	for _ in $(seq 50); do
+		# shellcheck disable=SC2046
+		nsenter $(ctr_ns "$name") "$BUILD/tests/helpers/rc-rawpkt" ra eth0 "$prefix"
+		in_ctr "$witness" ip -6 route show | grep -q "^$prefix/64" && return 0
+		sleep 0.1
+	done
+	echo "container $witness never heard $name's advertisement of $prefix" >&2
+	return 1
+}
+
+@test "a container's IPv6 router advertisement routes neither the host nor other containers" {
+	mkctr evil
+	mkctr c2
+	mkctr witness
+	net_up evil
+	net_up c2
+	net_up witness
+	in_ctr witness sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+	advertise evil witness 2001:db8:66::
+	# A second one: by the time the witness has it, the first has been
+	# handled everywhere.
+	advertise evil witness 2001:db8:67::
+	in_ctr witness ip -6 route show default | grep -q 'via fe80::bad'
+	run -0 in_host ip -6 route show
+	[[ $output != *2001:db8:66* && $output != *fe80::bad* ]]
+	run -0 in_host ip -6 addr show
+	[[ $output != *2001:db8:66* ]]
+	run -0 in_ctr c2 ip -6 route show
+	[[ $output != *2001:db8:66* && $output != *fe80::bad* ]]
+}
+
 # curl that must get nothing: 2 seconds are plenty on a veth.
 get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,39 @@ static int sysctl_set(const char *path, const char *value, struct rc_err *e)
 	if (fd < 0 || rc_write_all(fd, value, strlen(value)) < 0)
 		return rc_errf(e, errno, "setting %s", path);
 	return 0;
+}
+
+/* Turn IPv6 off on link ifname of the current network namespace; a kernel
+ * without IPv6 has nothing to turn off. rc's network is IPv4 only, and a
+ * link with IPv6 on believes the router advertisements any container with
+ * CAP_NET_RAW sends: the host, or the other containers, would take it for
+ * their default router (CVE-2020-13401). */
+static int ipv6_off(const char *ifname, struct rc_err *e)
+{
+	char path[96];
+
+	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	if (access("/proc/sys/net/ipv6", F_OK) < 0 && errno == ENOENT)
+		return 0;
+	return sysctl_set(path, "1", e);
+}
+
+/* The same in the network namespace nsfd: /proc/sys/net shows the
+ * namespace of whoever opens the file. */
+static int ipv6_off_in(int nsfd, const char *ifname, struct rc_err *e)
+{
+	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (self < 0)
+		return rc_errf(e, errno, "opening the current network namespace");
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return rc_errf(e, errno, "entering the container's network namespace");
+	r = ipv6_off(ifname, e);
+	/* Without the way back every later step would act on the wrong host. */
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort();
+	return r;
 }
 
 /* A test can make rc-net-up fail right after a step by naming it in
@@ -345,7 +379,7 @@ static int bridge_up(struct up *u, struct rc_err *e)
 {
 	char desc[32], subnet[32], path[96], net[INET_ADDRSTRLEN];
 	struct rc_err probe;
-	bool known, overlap;
+	bool known, overlap, owned;
 
 	if (choose_subnet(u, &known, e) < 0)
 		return -1;
@@ -389,6 +423,10 @@ static int bridge_up(struct up *u, struct rc_err *e)
 	if (sysctl_set(path, "1", e) < 0 ||
 	    sysctl_set("/proc/sys/net/ipv4/ip_forward", "1", e) < 0)
 		return -1;
+	owned = u->made.bridge || faccessat(u->st.brfd, "owned", F_OK, 0) == 0;
+	/* A bridge someone else made keeps the IPv6 they gave it. */
+	if (owned && ipv6_off(u->bridge, e) < 0)
+		return -1;
 	if (rc_link_set_up(&u->nl, u->br_index, e) < 0)
 		return rc_err_prefix(e, "bridge %s", u->bridge);
 	return 0;
@@ -410,6 +448,8 @@ static int veth_up(struct up *u, struct rc_err *e)
 	    rc_link_set_hairpin(&u->nl, host_index, e) < 0 ||
 	    rc_link_set_up(&u->nl, host_index, e) < 0 || injected("veth", e) < 0)
 		return -1;
+	if (ipv6_off_in(u->nsfd, RC_NET_IFNAME, e) < 0)
+		return rc_err_prefix(e, "in the container");
 	if (rc_nl_open_in(&cnl, NETLINK_ROUTE, u->nsfd, e) < 0)
 		return -1;
 	r = rc_link_get(&cnl, "lo", &lo, NULL, e);
