@@ -649,6 +649,25 @@ get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 	run ! in_host ip link show rc-c1
 }
 
+@test "rc-net-down gives a bridge rc did not make its route_localnet back" {
+	in_host ip link add rc0 type bridge
+	mkctr c1
+	mkctr c2
+	net_up c1
+	net_up c2
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 1 ]
+	net_down c1
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 1 ]
+	# The last one gone, nothing of rc's guards it any more.
+	net_down c2
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 0 ]
+	# One that had it on already keeps it on.
+	in_host sysctl -qw net.ipv4.conf.rc0.route_localnet=1
+	net_up c1
+	net_down c1
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 1 ]
+}
+
 @test "the container's resolv.conf, hosts and hostname are written for rc-unshare" {
 	mkctr c1
 	net_up c1
@@ -783,6 +802,7 @@ get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 		[ "$(host_links)" = "$before_links" ]
 		[ -z "$(leases)" ]
 		[ -z "$(ls "$RC_ROOT/containers/c1")" ]
+		[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 0 ]
 	done
 	run -0 in_host ip link show rc0
 }
