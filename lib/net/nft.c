@@ -447,7 +447,8 @@ static void add_table_and_chains(struct batch *bt)
 }
 
 /* How many rules add_bridge_rules makes: a bridge with another number of
- * them has the rules of an older rc, which rc_nft_up replaces. */
+ * them has the rules of an older rc, which rc_nft_up replaces. (A change
+ * to them that keeps their number needs another way to be told apart.) */
 #define BRIDGE_RULES 6
 
 static void add_bridge_rules(struct batch *bt, const char *bridge, const char *owner,
