@@ -125,6 +125,47 @@ add_upstream() {
 	wait_http http://127.0.0.1:80/ in_up
 }
 
+# A UDP listener on ADDR:PORT in the host namespace (or the one nsenter's
+# option NS names), writing each datagram it gets to FILE as "MESSAGE from
+# SOURCE", one line each, as it comes.
+udp_listen() {
+	local addr=$1 port=$2 file=$3
+	: >"$file"
+	nsenter "${4:---net=/run/netns/$HOST}" perl -MIO::Socket::INET -e '
+		$| = 1;
+		$s = IO::Socket::INET->new(LocalAddr => $ARGV[0], LocalPort => $ARGV[1],
+					   Proto => "udp") or die "bind: $!";
+		while ($s->recv($m, 200)) { chomp $m; print $m, " from ", $s->peerhost, "\n" }' \
+		"$addr" "$port" >"$file" 2>/dev/null </dev/null 3>&- &
+	track $!
+}
+
+# Send MESSAGE from the host namespace to ADDR:PORT until FILE shows it
+# (the listener may not be bound yet; packets before it are lost).
+udp_until_heard() {
+	local addr=$1 port=$2 msg=$3 file=$4
+	for _ in $(seq 50); do
+		in_host bash -c "echo $msg >/dev/udp/$addr/$port"
+		grep -q "^$msg from" "$file" && return 0
+		sleep 0.1
+	done
+	echo "$msg never reached $addr:$port" >&2
+	return 1
+}
+
+# The MAC address of link LINK in the host namespace (/sys shows the
+# machine's links, not the namespace's).
+host_mac() { ip -n "$HOST" -o link show "$1" | sed -n 's|.*link/ether \([^ ]*\).*|\1|p'; }
+
+# Container NAME sends a hand-made UDP datagram SRC -> DST:PORT out of its
+# eth0, to the gateway's MAC address, as a process with CAP_NET_RAW can.
+rawudp() {
+	local name=$1
+	shift
+	# shellcheck disable=SC2046
+	nsenter $(ctr_ns "$name") "$BUILD/tests/helpers/rc-rawpkt" udp eth0 "$(host_mac rc0)" "$@"
+}
+
 # What a failed or undone call must have left: no link, lease, rule or pin.
 host_links() { in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
 ruleset() { in_host nft list ruleset; }
@@ -237,6 +278,206 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 	[ "$output" = "page of web" ]
 	url=http://198.51.100.1:8080/
 	run ! get in_up
+}
+
+# ---- what reaches what (see FILTERING in rc-net-up(1)) ----
+
+# The bridge's frames go through the IPv4 hooks twice over when
+# br_netfilter hands them to iptables' hooks as well (docker loads it): try
+# both ways when the kernel has it.
+brnf_modes() {
+	if [ -e /proc/sys/net/bridge/bridge-nf-call-iptables ]; then echo 1 0; else echo none; fi
+}
+set_brnf() { [ "$1" = none ] || in_host sysctl -qw "net.bridge.bridge-nf-call-iptables=$1"; }
+
+# Container NAME sends MESSAGE (SRC -> the gateway 10.89.0.1:5455) until the
+# listener there writing FILE has it: the probe works, and what the
+# container sent before has been through the host's stack.
+control_until_heard() {
+	local name=$1 src=$2 msg=$3 file=$4
+	for _ in $(seq 50); do
+		rawudp "$name" "$src" 10.89.0.1 5455 "$msg"
+		grep -q "^$msg from $src\$" "$file" && return 0
+		sleep 0.1
+	done
+	echo "the container's $msg never reached 10.89.0.1:5455" >&2
+	return 1
+}
+
+@test "a container cannot send to the host's 127.0.0.1 through its gateway (CVE-2020-8558)" {
+	mkctr c1
+	net_up c1
+	lo=$BATS_TEST_TMPDIR/lo gw=$BATS_TEST_TMPDIR/gw
+	udp_listen 127.0.0.1 5454 "$lo"
+	udp_listen 10.89.0.1 5455 "$gw"
+	udp_until_heard 127.0.0.1 5454 ready "$lo"
+	for brnf in $(brnf_modes); do
+		set_brnf "$brnf"
+		rawudp c1 10.89.0.2 127.0.0.1 5454 "attack-$brnf"
+		control_until_heard c1 10.89.0.2 "control-$brnf" "$gw"
+		# A datagram the host sends now lands after the attack's, had it come.
+		udp_until_heard 127.0.0.1 5454 "after-$brnf" "$lo"
+	done
+	run -1 grep attack "$lo"
+}
+
+@test "a container cannot pass for the host's loopback (source 127.0.0.0/8)" {
+	mkctr c1
+	net_up c1
+	gw=$BATS_TEST_TMPDIR/gw
+	udp_listen 10.89.0.1 5455 "$gw"
+	# 127.0.0.2: the kernel refuses the host's own addresses as a source
+	# from outside, but not the rest of 127/8, once route_localnet is on.
+	for brnf in $(brnf_modes); do
+		set_brnf "$brnf"
+		control_until_heard c1 10.89.0.2 "ready-$brnf" "$gw"
+		rawudp c1 127.0.0.2 10.89.0.1 5455 "spoofed-$brnf"
+		control_until_heard c1 10.89.0.2 "control-$brnf" "$gw"
+	done
+	run -1 grep spoofed "$gw"
+}
+
+@test "a neighbour cannot reach a port published on 127.0.0.1 by sending to 127.0.0.1" {
+	add_upstream
+	mkctr dns
+	net_up -p 127.0.0.1:5353:53/udp -p 5354:54/udp dns
+	got=$BATS_TEST_TMPDIR/got
+	udp_listen 0.0.0.0 53 "$got" "--net=$RC_ROOT/containers/dns/netns"
+	udp_listen 0.0.0.0 54 "$got.54" "--net=$RC_ROOT/containers/dns/netns"
+	udp_until_heard 127.0.0.1 5353 ready "$got"
+	mac=$(host_mac up0)
+	# What a neighbour on the host's link can send: 127.0.0.1 to the host's
+	# MAC address. The kernel drops that as a martian, but only when it
+	# routes it, after DNAT has rewritten the destination.
+	in_up "$BUILD/tests/helpers/rc-rawpkt" udp eth0 "$mac" 198.51.100.2 127.0.0.1 5353 attack
+	# The same to the port published on every address arrives: the probe
+	# works, and the attack has been through the host's stack.
+	for _ in $(seq 50); do
+		in_up "$BUILD/tests/helpers/rc-rawpkt" udp eth0 "$mac" 198.51.100.2 198.51.100.1 5354 control
+		grep -q '^control from' "$got.54" && break
+		sleep 0.1
+	done
+	grep -q '^control from' "$got.54"
+	udp_until_heard 127.0.0.1 5353 after "$got"
+	run -1 grep attack "$got"
+}
+
+@test "the host's 127.0.0.1 still reaches a port published on 127.0.0.1" {
+	mkctr web
+	net_up -p 127.0.0.1:8080:80 web
+	serve web
+	for brnf in $(brnf_modes); do
+		set_brnf "$brnf"
+		url=http://127.0.0.1:8080/
+		run -0 get in_host
+		[ "$output" = "page of web" ]
+	done
+}
+
+# Container NAME advertises itself as the IPv6 default router, with PREFIX/64
+# for addresses, until container WITNESS (IPv6 turned on again, standing
+# for any node on the bridge that listens) shows the prefix's route: the
+# advertisement is valid and has been flooded to the bridge and its ports.
+advertise() {
+	local name=$1 witness=$2 prefix=$3
+	for _ in $(seq 50); do
+		# shellcheck disable=SC2046
+		nsenter $(ctr_ns "$name") "$BUILD/tests/helpers/rc-rawpkt" ra eth0 "$prefix"
+		in_ctr "$witness" ip -6 route show | grep -q "^$prefix/64" && return 0
+		sleep 0.1
+	done
+	echo "container $witness never heard $name's advertisement of $prefix" >&2
+	return 1
+}
+
+@test "a container's IPv6 router advertisement routes neither the host nor other containers" {
+	mkctr evil
+	mkctr c2
+	mkctr witness
+	net_up evil
+	net_up c2
+	net_up witness
+	in_ctr witness sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+	advertise evil witness 2001:db8:66::
+	# A second one: by the time the witness has it, the first has been
+	# handled everywhere.
+	advertise evil witness 2001:db8:67::
+	in_ctr witness ip -6 route show default | grep -q 'via fe80::bad'
+	run -0 in_host ip -6 route show
+	[[ $output != *2001:db8:66* && $output != *fe80::bad* ]]
+	run -0 in_host ip -6 addr show
+	[[ $output != *2001:db8:66* ]]
+	run -0 in_ctr c2 ip -6 route show
+	[[ $output != *2001:db8:66* && $output != *fe80::bad* ]]
+}
+
+# curl that must get nothing: 2 seconds are plenty on a veth.
+get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
+
+@test "a neighbour routing the containers' subnet through the host reaches published ports only" {
+	add_upstream
+	ip -n "$UP" route add 10.89.0.0/16 via 198.51.100.1
+	mkctr web
+	net_up -p 8080:80 web
+	serve web
+	# shellcheck disable=SC2046
+	bg nsenter $(ctr_ns web) busybox httpd -f -p 8000 -h "$BATS_TEST_TMPDIR/www-web"
+	wait_http http://127.0.0.1:8000/ in_ctr web
+	for brnf in $(brnf_modes); do
+		set_brnf "$brnf"
+		url=http://198.51.100.1:8080/
+		run -0 get in_up
+		[ "$output" = "page of web" ]
+		# an unpublished port, and the published one's container port
+		# straight at the container's address: neither
+		url=http://10.89.0.2:8000/
+		get_nothing in_up
+		url=http://10.89.0.2:80/
+		get_nothing in_up
+		# the connections the container opens get their answers
+		url=http://198.51.100.2/cgi-bin/ip
+		run -0 get in_ctr web
+		[[ $output == "198.51.100.1" || $output == "[::ffff:198.51.100.1]" ]]
+		# and the host itself still reaches its containers
+		url=http://10.89.0.2:8000/
+		run -0 get in_host
+	done
+}
+
+@test "a container on another rc bridge reaches published ports only" {
+	mkctr web
+	mkctr other
+	net_up -p 8080:80 web
+	net_up --bridge rcb1 --subnet 172.29.0.0/16 other
+	serve web
+	for brnf in $(brnf_modes); do
+		set_brnf "$brnf"
+		url=http://10.89.0.2:80/
+		get_nothing in_ctr other
+		url=http://172.29.0.1:8080/
+		run -0 get in_ctr other
+		[ "$output" = "page of web" ]
+	done
+}
+
+@test "rc-net-up replaces a bridge's rules an older rc left in its table" {
+	in_host nft -f - <<-'EOF'
+	table ip rc {
+		chain forward {
+			type filter hook forward priority filter; policy accept;
+			iifname "rc0" accept comment "bridge rc0"
+			oifname "rc0" accept comment "bridge rc0"
+		}
+	}
+	EOF
+	mkctr c1
+	net_up c1
+	run -0 in_host nft list table ip rc
+	[[ $output != *'oifname "rc0" accept'* ]]
+	[[ $output == *'ip daddr 127.0.0.0/8 iifname "rc0" drop'* ]]
+	[ "$(grep -c 'comment "bridge rc0"' <<<"$output")" -eq 6 ]
+	net_down c1
+	run ! in_host nft list table ip rc
 }
 
 @test "a udp port is published" {
@@ -408,6 +649,25 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 	run ! in_host ip link show rc-c1
 }
 
+@test "rc-net-down gives a bridge rc did not make its route_localnet back" {
+	in_host ip link add rc0 type bridge
+	mkctr c1
+	mkctr c2
+	net_up c1
+	net_up c2
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 1 ]
+	net_down c1
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 1 ]
+	# The last one gone, nothing of rc's guards it any more.
+	net_down c2
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 0 ]
+	# One that had it on already keeps it on.
+	in_host sysctl -qw net.ipv4.conf.rc0.route_localnet=1
+	net_up c1
+	net_down c1
+	[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 1 ]
+}
+
 @test "the container's resolv.conf, hosts and hostname are written for rc-unshare" {
 	mkctr c1
 	net_up c1
@@ -542,6 +802,7 @@ leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/nu
 		[ "$(host_links)" = "$before_links" ]
 		[ -z "$(leases)" ]
 		[ -z "$(ls "$RC_ROOT/containers/c1")" ]
+		[ "$(in_host cat /proc/sys/net/ipv4/conf/rc0/route_localnet)" = 0 ]
 	done
 	run -0 in_host ip link show rc0
 }

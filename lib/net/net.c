@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,39 @@ static int sysctl_set(const char *path, const char *value, struct rc_err *e)
 	if (fd < 0 || rc_write_all(fd, value, strlen(value)) < 0)
 		return rc_errf(e, errno, "setting %s", path);
 	return 0;
+}
+
+/* Turn IPv6 off on link ifname of the current network namespace; a kernel
+ * without IPv6 has nothing to turn off. rc's network is IPv4 only, and a
+ * link with IPv6 on believes the router advertisements any container with
+ * CAP_NET_RAW sends: the host, or the other containers, would take it for
+ * their default router (CVE-2020-13401). */
+static int ipv6_off(const char *ifname, struct rc_err *e)
+{
+	char path[96];
+
+	snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
+	if (access("/proc/sys/net/ipv6", F_OK) < 0 && errno == ENOENT)
+		return 0;
+	return sysctl_set(path, "1", e);
+}
+
+/* The same in the network namespace nsfd: /proc/sys/net shows the
+ * namespace of whoever opens the file. */
+static int ipv6_off_in(int nsfd, const char *ifname, struct rc_err *e)
+{
+	_cleanup_close_ int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int r;
+
+	if (self < 0)
+		return rc_errf(e, errno, "opening the current network namespace");
+	if (setns(nsfd, CLONE_NEWNET) < 0)
+		return rc_errf(e, errno, "entering the container's network namespace");
+	r = ipv6_off(ifname, e);
+	/* Without the way back every later step would act on the wrong host. */
+	if (setns(self, CLONE_NEWNET) < 0)
+		abort();
+	return r;
 }
 
 /* A test can make rc-net-up fail right after a step by naming it in
@@ -256,7 +290,7 @@ static int env_ports(const char *text, struct rc_port **ret, size_t *ret_n)
 
 /* What one rc-net-up call has made so far, to undo on failure. */
 struct made {
-	bool ports, lease, bridge, subnet, netns, veth, nft, etc;
+	bool ports, lease, bridge, subnet, localnet, netns, veth, nft, etc;
 };
 
 struct up {
@@ -271,6 +305,47 @@ struct up {
 	int br_index;
 	unsigned int mtu;
 };
+
+static int localnet_path(const char *bridge, char *buf, size_t len)
+{
+	return snprintf(buf, len, "/proc/sys/net/ipv4/conf/%s/route_localnet", bridge);
+}
+
+/* Turn route_localnet on for the bridge: it lets the host's own 127.0.0.1
+ * reach published ports (see nft.c, which also drops what it would let in
+ * from the containers). On a bridge rc did not make and that had it off,
+ * "localnet" in the bridge's state remembers to turn it off again with
+ * the last container, when rc's rules that guard it go. */
+static int localnet_on(struct up *u, bool owned, struct rc_err *e)
+{
+	_cleanup_free_ char *was = NULL;
+	char path[96];
+
+	localnet_path(u->bridge, path, sizeof path);
+	if (!owned && faccessat(u->st.brfd, "localnet", F_OK, 0) < 0) {
+		if (rc_read_file_at(AT_FDCWD, path, 16, &was, NULL, e) < 0)
+			return -1;
+		if (was[0] == '0') {
+			if (rc_write_file_nosync_at(u->st.brfd, "localnet", "", 0, 0644, e) < 0)
+				return -1;
+			u->made.localnet = true;
+		}
+	}
+	return sysctl_set(path, "1", e);
+}
+
+/* Undo what localnet_on remembered; nothing when it remembered nothing. */
+static void localnet_restore(int brfd, const char *bridge)
+{
+	struct rc_err ignored;
+	char path[96];
+
+	if (faccessat(brfd, "localnet", F_OK, 0) < 0)
+		return;
+	localnet_path(bridge, path, sizeof path);
+	sysctl_set(path, "0", &ignored);
+	unlinkat(brfd, "localnet", 0);
+}
 
 static void undo(struct up *u)
 {
@@ -294,6 +369,8 @@ static void undo(struct up *u)
 	}
 	if (u->made.subnet)
 		unlinkat(u->st.brfd, "subnet", 0);
+	if (u->made.localnet)
+		localnet_restore(u->st.brfd, u->bridge);
 	if (u->made.lease)
 		rc_ipam_release(u->st.leasefd, u->env.ip, &ignored);
 	if (u->made.ports)
@@ -333,9 +410,9 @@ static int choose_subnet(struct up *u, bool *ret_known, struct rc_err *e)
 /* The bridge with the gateway address, up; created when missing. */
 static int bridge_up(struct up *u, struct rc_err *e)
 {
-	char desc[32], subnet[32], path[96], net[INET_ADDRSTRLEN];
+	char desc[32], subnet[32], net[INET_ADDRSTRLEN];
 	struct rc_err probe;
-	bool known, overlap;
+	bool known, overlap, owned;
 
 	if (choose_subnet(u, &known, e) < 0)
 		return -1;
@@ -374,10 +451,12 @@ static int bridge_up(struct up *u, struct rc_err *e)
 	}
 	if (rc_addr_add(&u->nl, u->br_index, u->env.gw, u->env.prefix, true, e) < 0)
 		return rc_err_prefix(e, "bridge %s", u->bridge);
-	/* Lets the host's own 127.0.0.1 reach published ports (see nft.c). */
-	snprintf(path, sizeof path, "/proc/sys/net/ipv4/conf/%s/route_localnet", u->bridge);
-	if (sysctl_set(path, "1", e) < 0 ||
+	owned = u->made.bridge || faccessat(u->st.brfd, "owned", F_OK, 0) == 0;
+	if (localnet_on(u, owned, e) < 0 ||
 	    sysctl_set("/proc/sys/net/ipv4/ip_forward", "1", e) < 0)
+		return -1;
+	/* A bridge someone else made keeps the IPv6 they gave it. */
+	if (owned && ipv6_off(u->bridge, e) < 0)
 		return -1;
 	if (rc_link_set_up(&u->nl, u->br_index, e) < 0)
 		return rc_err_prefix(e, "bridge %s", u->bridge);
@@ -400,6 +479,8 @@ static int veth_up(struct up *u, struct rc_err *e)
 	    rc_link_set_hairpin(&u->nl, host_index, e) < 0 ||
 	    rc_link_set_up(&u->nl, host_index, e) < 0 || injected("veth", e) < 0)
 		return -1;
+	if (ipv6_off_in(u->nsfd, RC_NET_IFNAME, e) < 0)
+		return rc_err_prefix(e, "in the container");
 	if (rc_nl_open_in(&cnl, NETLINK_ROUTE, u->nsfd, e) < 0)
 		return -1;
 	r = rc_link_get(&cnl, "lo", &lo, NULL, e);
@@ -560,8 +641,10 @@ static int do_down(int cdirfd, const char *root, const char *name, bool keep_bri
 	if (rc_nft_down(v->bridge, name, last, e) < 0)
 		goto out;
 	rc_ports_release(st.portfd, ports, nports);
-	if (last)
+	if (last) {
+		localnet_restore(st.brfd, v->bridge);
 		bridge_state_remove(&st, v->bridge);
+	}
 	if (!strcmp(v->netns, "created") && rc_netns_unpin(cdirfd, e) < 0)
 		goto out;
 	rc_etc_remove(cdirfd);

@@ -4,6 +4,8 @@
  *   net/lock                      flock held by every rc-net-up/-down
  *   net/bridges/BRIDGE/subnet     the bridge's subnet ("10.89.0.0/16")
  *   net/bridges/BRIDGE/owned      present when rc created the bridge
+ *   net/bridges/BRIDGE/localnet   present when rc turned route_localnet on
+ *                                 for a bridge it did not create
  *   net/bridges/BRIDGE/leases/IP  one lease per address (ipam.h)
  *   net/ports/PROTO-PORT-HOSTIP   one reservation per published port (ports.h)
  *   containers/NAME/net.env       what was made for NAME, KEY=VALUE

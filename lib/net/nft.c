@@ -76,19 +76,27 @@ static void mask(struct nftnl_rule *r, const void *m, uint32_t len)
 	add(r, x);
 }
 
-/* ip saddr net/prefix */
-static void match_saddr(struct nftnl_rule *r, struct in_addr net, int prefix)
+#define IP_SADDR 12
+#define IP_DADDR 16
+
+/* ip saddr/daddr (at off) net/prefix */
+static void match_net(struct nftnl_rule *r, uint32_t off, struct in_addr net, int prefix)
 {
 	in_addr_t m = rc_prefix_mask(prefix);
 
-	load_ip(r, 12, 4); /* ip saddr */
+	load_ip(r, off, 4);
 	mask(r, &m, 4);
 	cmp(r, NFT_CMP_EQ, &net.s_addr, 4);
 }
 
+static void match_saddr(struct nftnl_rule *r, struct in_addr net, int prefix)
+{
+	match_net(r, IP_SADDR, net, prefix);
+}
+
 static void match_daddr(struct nftnl_rule *r, struct in_addr addr)
 {
-	load_ip(r, 16, 4); /* ip daddr */
+	load_ip(r, IP_DADDR, 4);
 	cmp(r, NFT_CMP_EQ, &addr.s_addr, 4);
 }
 
@@ -106,17 +114,24 @@ static void match_ifname(struct nftnl_rule *r, uint32_t key, enum nft_cmp_ops op
 	cmp(r, op, padded, IFNAMSIZ);
 }
 
+/* ct KEY (state or status) has any of bits (op NEQ), or none of them (EQ) */
+static void match_ct_bits(struct nftnl_rule *r, uint32_t key, uint32_t bits,
+			  enum nft_cmp_ops op)
+{
+	struct nftnl_expr *x = expr("ct");
+	uint32_t zero = 0;
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, key);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	add(r, x);
+	mask(r, &bits, 4);
+	cmp(r, op, &zero, 4);
+}
+
 /* ct status dnat */
 static void match_ct_dnat(struct nftnl_rule *r)
 {
-	struct nftnl_expr *x = expr("ct");
-	uint32_t bit = IPS_DST_NAT, zero = 0;
-
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	add(r, x);
-	mask(r, &bit, 4);
-	cmp(r, NFT_CMP_NEQ, &zero, 4);
+	match_ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_NEQ);
 }
 
 /* fib daddr type local: addressed to one of this host's own addresses */
@@ -156,12 +171,14 @@ static void masquerade(struct nftnl_rule *r)
 	add(r, expr("masq"));
 }
 
-static void verdict_accept(struct nftnl_rule *r)
+/* A drop is final for the packet, whatever other tables (docker's,
+ * iptables') would say; an accept would only end this chain. */
+static void verdict_drop(struct nftnl_rule *r)
 {
 	struct nftnl_expr *x = expr("immediate");
 
 	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_DREG, NFT_REG_VERDICT);
-	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
+	nftnl_expr_set_u32(x, NFTNL_EXPR_IMM_VERDICT, NF_DROP);
 	add(r, x);
 }
 
@@ -356,12 +373,37 @@ static int list_rules(struct rule_list *l, bool *ret_exists, struct rc_err *e)
 	return 0;
 }
 
-static bool has_owner(const struct rule_list *l, const char *owner)
+static size_t count_owner(const struct rule_list *l, const char *owner)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->v[i].owner, owner))
+			n++;
+	return n;
+}
+
+static void batch_del_rule(struct batch *bt, const struct rc_rule *rr)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!r)
+		abort();
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, RC_NFT_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, rr->chain);
+	nftnl_rule_set_u64(r, NFTNL_RULE_HANDLE, rr->handle);
+	nlh = batch_msg(bt, NFT_MSG_DELRULE, 0);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	mnl_nlmsg_batch_next(bt->b);
+}
+
+static void batch_del_owner(struct batch *bt, const struct rule_list *l, const char *owner)
 {
 	for (size_t i = 0; i < l->n; i++)
 		if (!strcmp(l->v[i].owner, owner))
-			return true;
-	return false;
+			batch_del_rule(bt, &l->v[i]);
 }
 
 /* ---- rc_nft_up ---- */
@@ -369,6 +411,9 @@ static bool has_owner(const struct rule_list *l, const char *owner)
 static void add_table_and_chains(struct batch *bt)
 {
 	static const struct { const char *name, *type; uint32_t hook; int prio; } chains[] = {
+		/* raw priority: before conntrack, so what it drops leaves no
+		 * connection behind, and before DNAT rewrites any address. */
+		{ "prerouting_raw", "filter", NF_INET_PRE_ROUTING, -300 },
 		{ "prerouting", "nat", NF_INET_PRE_ROUTING, -100 },
 		{ "output", "nat", NF_INET_LOCAL_OUT, -100 },
 		{ "postrouting", "nat", NF_INET_POST_ROUTING, 100 },
@@ -401,12 +446,35 @@ static void add_table_and_chains(struct batch *bt)
 	}
 }
 
+/* How many rules add_bridge_rules makes: a bridge with another number of
+ * them has the rules of an older rc, which rc_nft_up replaces. (A change
+ * to them that keeps their number needs another way to be told apart.) */
+#define BRIDGE_RULES 6
+
 static void add_bridge_rules(struct batch *bt, const char *bridge, const char *owner,
 			     struct in_addr net, int prefix)
 {
 	struct in_addr lo = { htonl(INADDR_LOOPBACK & 0xff000000) };
 	struct nftnl_rule *r;
 
+	/* route_localnet on the bridge (see net.c) also lets the containers'
+	 * packets to and from 127.0.0.0/8 in, where the kernel would drop them
+	 * as martians: to the host's loopback-only services (CVE-2020-8558),
+	 * and passing for the host's loopback. Nothing legitimate comes in so:
+	 * the answers to the host's own 127.0.0.1 are masqueraded (below), so
+	 * addressed to the gateway until NAT, after this chain, turns them
+	 * back. With br_netfilter too the hook sees the bridge as the input
+	 * interface, not the port. */
+	r = rule("prerouting_raw", owner);
+	match_net(r, IP_DADDR, lo, 8);
+	match_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+	verdict_drop(r);
+	batch_add_rule(bt, r);
+	r = rule("prerouting_raw", owner);
+	match_net(r, IP_SADDR, lo, 8);
+	match_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+	verdict_drop(r);
+	batch_add_rule(bt, r);
 	/* The containers reaching out: ip saddr NET oifname != BRIDGE masquerade */
 	r = rule("postrouting", owner);
 	match_saddr(r, net, prefix);
@@ -429,13 +497,20 @@ static void add_bridge_rules(struct batch *bt, const char *bridge, const char *o
 	match_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
 	masquerade(r);
 	batch_add_rule(bt, r);
-	r = rule("forward", owner);
-	match_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
-	verdict_accept(r);
-	batch_add_rule(bt, r);
+	/* Forwarded into the bridge from elsewhere (a neighbour routing the
+	 * subnet to this host, another bridge): only published ports (DNAT)
+	 * and the answers to connections the containers opened. Traffic
+	 * between the bridge's own ports is forwarded as from the bridge to
+	 * itself (br_netfilter) and stays; so does what the host sends. The
+	 * chain only drops: its accepts would end nothing but this chain and
+	 * would let one bridge's rules shadow another's. */
 	r = rule("forward", owner);
 	match_ifname(r, NFT_META_OIFNAME, NFT_CMP_EQ, bridge);
-	verdict_accept(r);
+	match_ifname(r, NFT_META_IIFNAME, NFT_CMP_NEQ, bridge);
+	match_ct_bits(r, NFT_CT_STATE, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) |
+		      NF_CT_STATE_BIT(IP_CT_RELATED), NFT_CMP_EQ);
+	match_ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_EQ);
+	verdict_drop(r);
 	batch_add_rule(bt, r);
 }
 
@@ -444,7 +519,13 @@ static void add_port_rules(struct batch *bt, const char *owner, struct in_addr i
 {
 	static const char *const chains[] = { "prerouting", "output" };
 
-	for (size_t i = 0; i < 2; i++) {
+	/* A port published on a loopback address is the host's own: only its
+	 * output chain translates it. In prerouting the DNAT would come before
+	 * the kernel's routing could drop 127.0.0.1 from a neighbour as a
+	 * martian, and would let it through to the container. */
+	bool loopback = (ntohl(p->host_ip.s_addr) >> 24) == IN_LOOPBACKNET;
+
+	for (size_t i = loopback ? 1 : 0; i < 2; i++) {
 		struct nftnl_rule *r = rule(chains[i], owner);
 		if (p->host_ip.s_addr != INADDR_ANY)
 			match_daddr(r, p->host_ip);
@@ -462,6 +543,7 @@ int rc_nft_up(const char *bridge, struct in_addr net, int prefix, const char *na
 	char bowner[NFT_USERDATA_MAXLEN], cowner[NFT_USERDATA_MAXLEN];
 	struct batch bt = { 0 };
 	struct rule_list l;
+	size_t have;
 	bool exists;
 	int r;
 
@@ -469,13 +551,18 @@ int rc_nft_up(const char *bridge, struct in_addr net, int prefix, const char *na
 	snprintf(cowner, sizeof cowner, "container %s", name);
 	if (list_rules(&l, &exists, e) < 0)
 		return -1;
-	if (batch_start(&bt, 16384 + n * 2048) < 0) {
+	if (batch_start(&bt, 16384 + n * 2048 + l.n * 256) < 0) {
 		free(l.v);
 		return rc_errf(e, ENOMEM, "writing table ip %s", RC_NFT_TABLE);
 	}
 	add_table_and_chains(&bt);
-	if (!has_owner(&l, bowner))
+	have = count_owner(&l, bowner);
+	if (have != BRIDGE_RULES) {
+		/* None yet, or an older rc's: replaced in the same batch, so
+		 * the bridge is never without them. */
+		batch_del_owner(&bt, &l, bowner);
 		add_bridge_rules(&bt, bridge, bowner, net, prefix);
+	}
 	for (size_t i = 0; i < n; i++)
 		add_port_rules(&bt, cowner, ip, &ports[i]);
 	free(l.v);
@@ -508,23 +595,10 @@ int rc_nft_down(const char *bridge, const char *name, bool drop_bridge, struct r
 		return rc_errf(e, ENOMEM, "writing table ip %s", RC_NFT_TABLE);
 	}
 	for (size_t i = 0; i < l.n; i++) {
-		struct nftnl_rule *rl;
-		struct nlmsghdr *nlh;
-
-		if (strcmp(l.v[i].owner, cowner) && (!drop_bridge || strcmp(l.v[i].owner, bowner))) {
+		if (strcmp(l.v[i].owner, cowner) && (!drop_bridge || strcmp(l.v[i].owner, bowner)))
 			left++;
-			continue;
-		}
-		rl = nftnl_rule_alloc();
-		if (!rl)
-			abort();
-		nftnl_rule_set_str(rl, NFTNL_RULE_TABLE, RC_NFT_TABLE);
-		nftnl_rule_set_str(rl, NFTNL_RULE_CHAIN, l.v[i].chain);
-		nftnl_rule_set_u64(rl, NFTNL_RULE_HANDLE, l.v[i].handle);
-		nlh = batch_msg(&bt, NFT_MSG_DELRULE, 0);
-		nftnl_rule_nlmsg_build_payload(nlh, rl);
-		nftnl_rule_free(rl);
-		mnl_nlmsg_batch_next(bt.b);
+		else
+			batch_del_rule(&bt, &l.v[i]);
 	}
 	free(l.v);
 	if (drop_bridge && left == 0) {

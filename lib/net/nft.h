@@ -1,12 +1,16 @@
 /* nft.h - rc's nftables rules, in one table of its own: "ip rc".
  *
- * The table has four base chains: prerouting and output (nat, dstnat) for
- * the DNAT of published ports, postrouting (nat, srcnat) for masquerade,
- * forward (filter) accepting the bridges' traffic. Every rule carries a
- * comment naming its owner, "bridge BRIDGE" or "container NAME", which is
- * how rc finds exactly its own rules again. Each call is one atomic batch:
- * it all happens or none of it does. Nothing outside table "ip rc" is ever
- * read or changed.
+ * The table has five base chains: prerouting_raw (filter, raw) dropping
+ * what comes in from a bridge from or to 127.0.0.0/8, prerouting and
+ * output (nat, dstnat) for the DNAT of published ports, postrouting (nat,
+ * srcnat) for masquerade, forward (filter) dropping what is forwarded into
+ * a bridge unless it is published or answers a container. The filter
+ * chains only drop, never accept: a drop is final, an accept would end
+ * only rc's chain and leave the packet to the other tables anyway. Every
+ * rule carries a comment naming its owner, "bridge BRIDGE" or "container
+ * NAME", which is how rc finds exactly its own rules again. Each call is
+ * one atomic batch: it all happens or none of it does. Nothing outside
+ * table "ip rc" is ever read or changed.
  */
 #ifndef RC_NFT_H
 #define RC_NFT_H
@@ -23,9 +27,11 @@
 /* In the current network namespace: create the table and its chains when
  * missing, the rules of bridge (masquerade of net/prefix leaving through
  * another interface, hairpin and host-loopback masquerade onto the bridge,
- * forward accept) when missing, and for container name the DNAT of each
- * of ports[0..n) to ip, from the host's addresses, its own output
- * (127.0.0.1 included) and other containers alike. */
+ * the drops above) when missing or not those of this version, and for
+ * container name the DNAT of each of ports[0..n) to ip, from the host's
+ * addresses, its own output (127.0.0.1 included) and other containers
+ * alike; a port published on a loopback address from the host's own
+ * output only. */
 int rc_nft_up(const char *bridge, struct in_addr net, int prefix, const char *name,
 	      struct in_addr ip, const struct rc_port *ports, size_t n, struct rc_err *e);
 

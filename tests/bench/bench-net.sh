@@ -85,6 +85,7 @@ script_up() {
 	ip -n "$CNS" link set eth0 up
 	ip -n "$CNS" route add default via 10.90.0.1
 	nft add table ip rcs
+	nft add chain ip rcs prerouting_raw '{ type filter hook prerouting priority raw; }'
 	nft add chain ip rcs prerouting '{ type nat hook prerouting priority dstnat; }'
 	nft add chain ip rcs output '{ type nat hook output priority -100; }'
 	nft add chain ip rcs postrouting '{ type nat hook postrouting priority srcnat; }'
@@ -92,8 +93,9 @@ script_up() {
 	nft add rule ip rcs postrouting ip saddr 10.90.0.0/16 oifname != rcs0 masquerade
 	nft add rule ip rcs postrouting ip saddr 10.90.0.0/16 oifname rcs0 ct status dnat masquerade
 	nft add rule ip rcs postrouting ip saddr 127.0.0.0/8 oifname rcs0 masquerade
-	nft add rule ip rcs forward iifname rcs0 accept
-	nft add rule ip rcs forward oifname rcs0 accept
+	nft add rule ip rcs prerouting_raw ip daddr 127.0.0.0/8 iifname rcs0 drop
+	nft add rule ip rcs prerouting_raw ip saddr 127.0.0.0/8 iifname rcs0 drop
+	nft add rule ip rcs forward oifname rcs0 iifname != rcs0 'ct state & (established | related) == 0' 'ct status & dnat == 0' drop
 	nft add rule ip rcs prerouting fib daddr type local tcp dport 8080 dnat to 10.90.0.2:80
 	nft add rule ip rcs output fib daddr type local tcp dport 8080 dnat to 10.90.0.2:80
 }
