@@ -57,6 +57,6 @@ int main(int argc, char **argv)
 		return e.status ? e.status : 1;
 	}
 	if (nothing)
-		rc_warn(PROG, "container %s has no network: nothing to do", argv[optind]);
+		rc_warn("container %s has no network: nothing to do", argv[optind]);
 	return 0;
 }

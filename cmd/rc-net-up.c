@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'p':
 			if (o.nports == MAX_PORTS) {
-				rc_warn(PROG, "at most %d ports can be published", MAX_PORTS);
+				rc_warn("at most %d ports can be published", MAX_PORTS);
 				return 2;
 			}
 			if (rc_port_parse(optarg, &ports[o.nports++], &e) < 0) {
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_IP:
 			if (inet_pton(AF_INET, optarg, &o.ip) != 1 || !o.ip.s_addr) {
-				rc_warn(PROG, "--ip %s: not an IPv4 address", optarg);
+				rc_warn("--ip %s: not an IPv4 address", optarg);
 				return 2;
 			}
 			break;

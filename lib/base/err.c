@@ -59,13 +59,18 @@ void rc_err_print(const char *prog, const struct rc_err *e)
 	fprintf(stderr, "%s: %s\n", prog, e && e->msg[0] ? e->msg : "unknown error");
 }
 
-void rc_warn(const char *prog, const char *fmt, ...)
+void rc_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", prog);
+	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void rc_err_warn(const struct rc_err *e)
+{
+	rc_warn("%s", e && e->msg[0] ? e->msg : "unknown error");
 }

@@ -34,8 +34,13 @@ int rc_err_status(struct rc_err *e, int status);
 /* Print "prog: msg" to stderr. */
 void rc_err_print(const char *prog, const struct rc_err *e);
 
-/* Print "prog: fmt..." to stderr (for diagnostics that are not failures). */
-void rc_warn(const char *prog, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* Print "prog: fmt..." to stderr, prog being the running program's name:
+ * the one way library code (which does not know which program it is in)
+ * and programs report what is not a failure, or a failure they go on
+ * from. */
+void rc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* rc_warn of e's message. */
+void rc_err_warn(const struct rc_err *e);
 
 #endif

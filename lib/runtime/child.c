@@ -27,12 +27,12 @@
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-static _Noreturn void child_fail(int fd, int status, const struct rc_err *e)
+_Noreturn void rc_child_fail(const struct rc_child *c, int status, const struct rc_err *e)
 {
 	struct rc_child_report rep = { .status = status };
 
 	snprintf(rep.msg, sizeof rep.msg, "%s", e->msg);
-	(void)!write(fd, &rep, sizeof rep);
+	(void)!write(c->l->report_wr, &rep, sizeof rep);
 	_exit(status);
 }
 
@@ -339,29 +339,49 @@ static int prepare_exec(struct rc_child *c)
 	int rootfd;
 
 	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
-	rc_close_fds_except(3, &c->err_wr, 1);
+		rc_child_fail(c, 125, &e);
+	rc_close_fds_except(3, &c->l->report_wr, 1);
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
 		rc_errf(&e, errno, "opening the container's root");
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	}
 	if (enter_cwd(rootfd, s->cwd, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	/* The filter goes on last, but without no_new_privs loading it needs
 	 * CAP_SYS_ADMIN, which the user change may drop: then first (as runc). */
 	if (c->seccomp && !s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	if (change_user(s, &u, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	rc_user_free(&u);
 	if (c->seccomp && s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	if (!s->args || !s->args[0]) {
 		rc_errf(&e, 0, "no command given and the config has none");
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	}
 	return rootfd;
+}
+
+/* The process's terminal (a pty of the container's, its master sent back
+ * to the parent) or its stdin from /dev/null; first: the container's first
+ * process, whose terminal is /dev/console too. */
+static void take_stdio(const struct rc_child *c, bool first)
+{
+	const struct rc_launch *l = c->l;
+	struct rc_err e = { 0 };
+	int master, slave;
+
+	if (l->tty_sock >= 0) {
+		if (rc_tty_open(l->has_ws ? &l->ws : NULL, first, &master, &slave, &e) < 0 ||
+		    rc_tty_send_fd(l->tty_sock, master, &e) < 0 || rc_tty_attach(slave, &e) < 0)
+			rc_child_fail(c, 125, &e);
+		close(master);
+	} else if (l->null_fd >= 0 && dup2(l->null_fd, STDIN_FILENO) < 0) {
+		rc_errf(&e, errno, "redirecting stdin");
+		rc_child_fail(c, 125, &e);
+	}
 }
 
 /* A session keyring of its own: the caller's keys (and the keys of every
@@ -373,20 +393,6 @@ static int new_session_keyring(struct rc_err *e)
 	return 0;
 }
 
-_Noreturn void rc_child_exec(struct rc_child *c)
-{
-	struct rc_spec *s = c->r->spec;
-	struct rc_err e = { 0 };
-	int rootfd, status;
-
-	reset_signals();
-	if (new_session_keyring(&e) < 0)
-		child_fail(c->err_wr, 125, &e);
-	rootfd = prepare_exec(c);
-	status = exec_command(rootfd, s->args, s->env, &e);
-	child_fail(c->err_wr, status, &e);
-}
-
 /* Right after clone: the descriptors the parent held (containers/ and
  * containers/NAME among them, host directories) are closed; only what the
  * set-up still needs stays. */
@@ -395,17 +401,58 @@ static void close_runtime_fds(const struct rc_child *c)
 	int keep[RC_NS_MAX + 3];
 	size_t n = 0;
 
-	keep[n++] = c->err_wr;
-	keep[n++] = c->null_fd;
-	keep[n++] = c->tty_sock;
+	keep[n++] = c->l->report_wr;
+	keep[n++] = c->l->null_fd;
+	keep[n++] = c->l->tty_sock;
 	for (int k = 0; k < RC_NS_MAX; k++)
 		keep[n++] = c->ns_fd[k];
 	rc_close_fds_except(3, keep, n);
 }
 
+/* Wait for the parent's go (given once we are in the container's cgroup)
+ * and join the namespaces we were given: setns(CLONE_NEWNS) also makes
+ * the container's root ours. */
+static void go_and_join(const struct rc_child *c)
+{
+	struct rc_err e = { 0 };
+	char go;
+
+	if (read(c->l->go_rd, &go, 1) != 1)
+		_exit(125); /* the parent is gone */
+	close(c->l->go_rd);
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (k != RC_NS_PID && c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_clone_flag[k]) < 0) {
+			rc_errf(&e, errno, "joining the container's %s namespace", rc_ns_proc_name[k]);
+			rc_child_fail(c, 125, &e);
+		}
+}
+
+_Noreturn void rc_child_exec(struct rc_child *c)
+{
+	struct rc_spec *s = c->r->spec;
+	struct rc_err e = { 0 };
+	int rootfd, status;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	reset_signals();
+	go_and_join(c);
+	close_runtime_fds(c);
+	if (new_session_keyring(&e) < 0)
+		rc_child_fail(c, 125, &e);
+	take_stdio(c, false);
+	rootfd = prepare_exec(c);
+	status = exec_command(rootfd, s->args, s->env, &e);
+	rc_child_fail(c, status, &e);
+}
+
 const int rc_ns_clone_flag[RC_NS_MAX] = {
 	[RC_NS_PID] = CLONE_NEWPID, [RC_NS_NET] = CLONE_NEWNET, [RC_NS_MNT] = CLONE_NEWNS,
 	[RC_NS_IPC] = CLONE_NEWIPC, [RC_NS_UTS] = CLONE_NEWUTS, [RC_NS_CGROUP] = CLONE_NEWCGROUP,
+};
+
+const char *const rc_ns_proc_name[RC_NS_MAX] = {
+	[RC_NS_PID] = "pid", [RC_NS_NET] = "net", [RC_NS_MNT] = "mnt",
+	[RC_NS_IPC] = "ipc", [RC_NS_UTS] = "uts", [RC_NS_CGROUP] = "cgroup",
 };
 
 _Noreturn void rc_child_main(struct rc_child *c)
@@ -422,59 +469,48 @@ _Noreturn void rc_child_main(struct rc_child *c)
 	/* Not dumpable while the runtime's memory is ours: no process of the
 	 * container may open /proc/1/exe or /proc/1/mem of us. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (read(c->go_rd, &go, 1) != 1)
+	if (read(c->l->go_rd, &go, 1) != 1)
 		_exit(125); /* the parent is gone */
-	close(c->go_rd);
+	close(c->l->go_rd);
 	close_runtime_fds(c);
 	if (new_session_keyring(&e) < 0)
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 
 	for (int k = 0; k < RC_NS_MAX; k++)
 		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_clone_flag[k]) < 0) {
 			rc_errf(&e, errno, "joining the %s namespace", k == RC_NS_NET ? "network" : "given");
-			child_fail(c->err_wr, 125, &e);
+			rc_child_fail(c, 125, &e);
 		}
 	/* Now that the parent has moved us into our cgroup, that cgroup is
 	 * the root of the new cgroup namespace. */
 	if (s->ns[RC_NS_CGROUP] && c->ns_fd[RC_NS_CGROUP] < 0 && unshare(CLONE_NEWCGROUP) < 0 &&
 	    errno != EINVAL) {
 		rc_errf(&e, errno, "creating the cgroup namespace");
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	}
 	if (c->new_net && rc_netns_lo_up(&e) < 0)
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	if (s->hostname && s->ns[RC_NS_UTS] && sethostname(s->hostname, strlen(s->hostname)) < 0) {
 		rc_errf(&e, errno, "setting the hostname %s", s->hostname);
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	}
 	if (set_sysctls(s->sysctl, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	umask(0);
 	if (rc_fs_setup(&fs, &e) < 0) {
 		rc_err_prefix(&e, "setting up the container's filesystem");
-		child_fail(c->err_wr, 125, &e);
+		rc_child_fail(c, 125, &e);
 	}
 	umask(s->umask);
 	if (s->has_oom_score_adj && set_oom_score_adj(s->oom_score_adj, &e) < 0)
-		child_fail(c->err_wr, 125, &e);
-	if (c->tty_sock >= 0) {
-		int master, slave;
-		if (rc_tty_open_in_container(c->has_ws ? &c->ws : NULL, &master, &slave, &e) < 0 ||
-		    rc_tty_send_fd(c->tty_sock, master, &e) < 0 || rc_tty_attach(slave, &e) < 0)
-			child_fail(c->err_wr, 125, &e);
-		close(master);
-		close(c->tty_sock);
-	}
-	if (c->null_fd >= 0 && dup2(c->null_fd, STDIN_FILENO) < 0) {
-		rc_errf(&e, errno, "redirecting stdin");
-		child_fail(c->err_wr, 125, &e);
-	}
+		rc_child_fail(c, 125, &e);
+	take_stdio(c, true);
 	rootfd = prepare_exec(c);
 	if (r->init) {
 		pid_t pid = fork();
 		if (pid < 0) {
 			rc_errf(&e, errno, "starting the init process's child");
-			child_fail(c->err_wr, 125, &e);
+			rc_child_fail(c, 125, &e);
 		}
 		if (pid > 0) {
 			/* The reaper lives on inside the container: it keeps no
@@ -485,5 +521,5 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	}
 	status = exec_command(rootfd, s->args, s->env, &e);
-	child_fail(c->err_wr, status, &e);
+	rc_child_fail(c, status, &e);
 }

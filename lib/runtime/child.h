@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 
 #include "base/err.h"
+#include "runtime/launch.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
 #include "runtime/sysfilter.h"
@@ -22,14 +23,10 @@
 /* Everything the child needs, prepared by the parent before clone. */
 struct rc_child {
 	const struct rc_run *r;
-	int go_rd, err_wr;          /* the go byte in; the report out */
+	const struct rc_launch *l;  /* its ends: go byte in, report out, terminal, stdin */
 	int ns_fd[RC_NS_MAX];       /* namespaces to join, -1: none */
 	bool new_net;               /* a fresh network namespace: bring lo up */
-	int null_fd;                /* stdin when not interactive, -1 otherwise */
 	struct rc_seccomp *seccomp; /* the config's filter, NULL: none */
-	int tty_sock;               /* -t: where the pty master goes, -1 otherwise */
-	bool has_ws;
-	struct winsize ws;          /* the caller's window size */
 };
 
 /* What the child writes to err_wr when it cannot get to exec. */
@@ -38,13 +35,20 @@ struct rc_child_report {
 	char msg[RC_ERR_MSG_MAX];
 };
 
-/* The CLONE_NEW* flag of each rc_ns. */
-extern const int rc_ns_clone_flag[RC_NS_MAX];
+/* Report why the process could not exec, as status (125, 126 or 127),
+ * and exit with it. */
+_Noreturn void rc_child_fail(const struct rc_child *c, int status, const struct rc_err *e);
 
-/* For rc-exec: in a process already inside the running container's
- * namespaces (root included) and cgroup, apply the config's limits, user,
- * environment, working directory, seccomp filter, capabilities and
- * no_new_privs, and exec its args; failures go to err_wr. */
+/* The CLONE_NEW* flag of each rc_ns, and its name under /proc/PID/ns. */
+extern const int rc_ns_clone_flag[RC_NS_MAX];
+extern const char *const rc_ns_proc_name[RC_NS_MAX];
+
+/* For rc-exec, in a child forked into the container's pid namespace: wait
+ * for the go (the parent has moved us into the container's cgroup), join
+ * the container's other namespaces (its root included), then apply the
+ * config's limits, user, environment, working directory, seccomp filter,
+ * capabilities and no_new_privs as the first process got them, and exec
+ * its args; failures go to the report pipe. */
 _Noreturn void rc_child_exec(struct rc_child *c);
 
 /* Run in the cloned process; never returns. */

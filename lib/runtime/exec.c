@@ -1,285 +1,131 @@
 /* exec.c - a process in a running container; see exec.h. */
 #include "runtime/exec.h"
+#include "base/cleanup.h"
+#include "base/state.h"
+#include "lifecycle/ctr.h"
 #include "runtime/cgroups.h"
 #include "runtime/child.h"
-#include "base/cleanup.h"
-#include "lifecycle/ctr.h"
-#include "base/fs.h"
+#include "runtime/launch.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
-#include "base/state.h"
-#include "runtime/tty.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The namespaces joined, in this order (pid first: by the parent). */
-static const struct { const char *name; int flag; } nss[] = {
-	{ "pid", CLONE_NEWPID }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-	{ "net", CLONE_NEWNET }, { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
-};
-#define NNS (sizeof nss / sizeof *nss)
-
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-
-/* Open the namespaces of pid; those it shares with us are skipped. */
+/* Open the namespaces of pid that are not ours already (a container on the
+ * host's network shares ours). */
 static int open_ns(pid_t pid, int *fds, struct rc_err *e)
 {
-	for (size_t i = 0; i < NNS; i++) {
+	for (int k = 0; k < RC_NS_MAX; k++) {
 		char path[64], self[64];
 		struct stat a, b;
 
-		fds[i] = -1;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, nss[i].name);
-		snprintf(self, sizeof self, "/proc/self/ns/%s", nss[i].name);
+		fds[k] = -1;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, rc_ns_proc_name[k]);
+		snprintf(self, sizeof self, "/proc/self/ns/%s", rc_ns_proc_name[k]);
 		if (stat(path, &a) < 0) {
-			if (errno == ENOENT && i == 4)
+			if (errno == ENOENT && k == RC_NS_CGROUP)
 				continue; /* a kernel without cgroup namespaces */
-			return rc_errf(e, errno, "opening the container's %s namespace", nss[i].name);
+			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_proc_name[k]);
 		}
 		if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue;
-		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0)
-			return rc_errf(e, errno, "opening the container's %s namespace", nss[i].name);
+		fds[k] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[k] < 0)
+			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_proc_name[k]);
 	}
 	return 0;
 }
 
-/* In the child: the container's terminal, from its own devpts. */
-static int open_pty(int sock, const struct winsize *ws, struct rc_err *e)
+static void close_ns(int *fds)
 {
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC), slave;
+	for (int k = 0; k < RC_NS_MAX; k++)
+		if (fds[k] >= 0)
+			close(fds[k]), fds[k] = -1;
+}
 
-	if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0)
-		return rc_errf(e, errno, "opening a pseudo-terminal in the container");
-	slave = open(ptsname(master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0)
-		return rc_errf(e, errno, "opening the terminal %s", ptsname(master));
-	if (ws)
-		ioctl(slave, TIOCSWINSZ, ws);
-	if (rc_tty_send_fd(sock, master, e) < 0 || rc_tty_attach(slave, e) < 0)
+/* The container's namespaces, through its verified pidfd: they count only
+ * if its process outlived their opening (else the pid may be another's). */
+static int container_ns(const struct rc_exec_opts *o, const struct rc_ctr *ctr, int *fds,
+			struct rc_err *e)
+{
+	_cleanup_close_ int pfd = -1;
+	pid_t cpid;
+
+	for (int k = 0; k < RC_NS_MAX; k++)
+		fds[k] = -1;
+	pfd = rc_ctr_pidfd(ctr->dir_fd, o->name, &cpid, e);
+	if (pfd < 0 || open_ns(cpid, fds, e) < 0)
 		return -1;
-	close(master);
+	if (!rc_pidfd_alive(pfd))
+		return rc_errf(e, 0, "container %s is not running", o->name);
 	return 0;
 }
 
-struct child_args {
-	struct rc_child c;
-	int go_rd, sock;
-	int *ns;
-	bool tty;
-	struct winsize ws;
-	bool has_ws;
-};
-
-static _Noreturn void fail(int fd, int status, const struct rc_err *e)
+/* Fork a child born in the container's pid namespace. rc-exec itself stays
+ * in its own: its later children (a sanitizer's helper threads) too. */
+static pid_t fork_in_pidns(int pidns, struct rc_err *e)
 {
-	struct rc_child_report rep = { .status = status };
+	_cleanup_close_ int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	pid_t pid;
 
-	snprintf(rep.msg, sizeof rep.msg, "%s", e->msg);
-	(void)!write(fd, &rep, sizeof rep);
-	_exit(status);
+	if (own < 0)
+		return rc_errf(e, errno, "opening our pid namespace");
+	if (pidns >= 0 && setns(pidns, CLONE_NEWPID) < 0)
+		return rc_errf(e, errno, "joining the container's pid namespace");
+	pid = fork();
+	if (pid < 0)
+		return rc_errf(e, errno, "starting the process");
+	if (pid > 0 && pidns >= 0 && setns(own, CLONE_NEWPID) < 0)
+		rc_warn("returning to our pid namespace: %s", strerror(errno));
+	return pid;
 }
-
-static _Noreturn void child(struct child_args *a)
-{
-	struct rc_err e = { 0 };
-	char go;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (read(a->go_rd, &go, 1) != 1)
-		_exit(125);
-	for (size_t i = 1; i < NNS; i++)
-		if (a->ns[i] >= 0 && setns(a->ns[i], nss[i].flag) < 0) {
-			rc_errf(&e, errno, "joining the container's %s namespace", nss[i].name);
-			fail(a->c.err_wr, 125, &e);
-		}
-	if (a->tty) {
-		if (open_pty(a->sock, a->has_ws ? &a->ws : NULL, &e) < 0)
-			fail(a->c.err_wr, 125, &e);
-	} else if (a->c.null_fd >= 0) {
-		dup2(a->c.null_fd, STDIN_FILENO);
-	}
-	rc_child_exec(&a->c);
-}
-
-/* Relay the terminal and signals until the process ends. */
-static int wait_child(pid_t pid, int sfd, struct rc_tty *t, bool interactive)
-{
-	bool in_open = interactive && t->master >= 0, out_open = t->master >= 0;
-	char buf[8192];
-	ssize_t n;
-	int ws = 0;
-
-	for (;;) {
-		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { out_open ? t->master : -1, POLLIN, 0 },
-				       { in_open ? STDIN_FILENO : -1, POLLIN, 0 } };
-		struct signalfd_siginfo si;
-
-		if (poll(p, 3, -1) < 0)
-			continue;
-		if (p[1].revents) {
-			n = read(t->master, buf, sizeof buf);
-			if (n <= 0 || rc_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
-				out_open = false;
-		}
-		if (p[2].revents) {
-			n = read(STDIN_FILENO, buf, sizeof buf);
-			if (n <= 0 || rc_write_all(t->master, buf, (size_t)n) < 0)
-				in_open = false;
-		}
-		if (!(p[0].revents & POLLIN) || read(sfd, &si, sizeof si) != sizeof si)
-			continue;
-		if (si.ssi_signo == SIGWINCH)
-			rc_tty_resize(t);
-		else if (si.ssi_signo == SIGCHLD && waitpid(pid, &ws, WNOHANG) == pid)
-			break;
-		else if (si.ssi_signo != SIGCHLD)
-			kill(pid, (int)si.ssi_signo);
-	}
-	if (out_open) {
-		fcntl(t->master, F_SETFL, O_NONBLOCK);
-		while ((n = read(t->master, buf, sizeof buf)) > 0)
-			if (rc_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
-				break;
-	}
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-}
-
 
 static int run(const struct rc_exec_opts *o, const struct rc_ctr *ctr, struct rc_spec *spec,
 	       int *ret_status, struct rc_err *e)
 {
 	struct rc_run r = { .name = o->name, .dir_fd = -1, .containers_fd = -1, .spec = spec,
 			    .user = o->ov.user, .tty = o->ov.tty, .interactive = o->ov.interactive };
-	struct child_args a = { .c = { .r = &r, .go_rd = -1, .err_wr = -1, .null_fd = -1,
-				       .tty_sock = -1 }, .go_rd = -1, .sock = -1, .tty = o->ov.tty };
-	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, sock = -1, own_pidns = -1, pfd = -1;
-	struct rc_tty t = { -1, false, { 0 } };
-	struct rc_child_report rep;
-	int ns[NNS], p[2], ret = -1;
-	sigset_t mask, old;
-	pid_t pid, cpid;
-	ssize_t n;
+	struct rc_launch l = RC_LAUNCH_INIT;
+	struct rc_child c = { .r = &r, .l = &l };
+	int ret = -1;
+	pid_t pid;
 
-	for (size_t i = 0; i < NNS; i++)
-		ns[i] = -1;
-	a.ns = ns;
-	pfd = rc_ctr_pidfd(ctr->dir_fd, o->name, &cpid, e);
-	if (pfd < 0 || open_ns(cpid, ns, e) < 0)
+	if (container_ns(o, ctr, c.ns_fd, e) < 0)
 		goto out;
-	/* The namespaces are the container's only if its process outlived
-	 * their opening: else the pid may be another's by now. */
-	if (!rc_pidfd_alive(pfd)) {
-		rc_errf(e, 0, "container %s is not running", o->name);
+	if (spec->seccomp && rc_seccomp_build(spec->seccomp, &c.seccomp, e) < 0)
 		goto out;
-	}
-	if (spec->seccomp && rc_seccomp_build(spec->seccomp, &a.c.seccomp, e) < 0)
+	if (rc_launch_prepare(&l, o->ov.tty, o->ov.interactive, e) < 0)
 		goto out;
-	if (o->ov.tty) {
-		int sp[2];
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
-			rc_errf(e, errno, "creating a socket pair");
-			goto out;
-		}
-		sock = sp[0];
-		a.sock = sp[1];
-		a.has_ws = rc_tty_caller_size(&a.ws);
-	} else if (!o->ov.interactive) {
-		a.c.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	}
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		rc_errf(e, errno, "creating a pipe");
+	pid = fork_in_pidns(c.ns_fd[RC_NS_PID], e);
+	if (pid < 0)
 		goto out;
-	}
-	a.go_rd = p[0], go_wr = p[1];
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		rc_errf(e, errno, "creating a pipe");
-		goto out;
-	}
-	err_rd = p[0], a.c.err_wr = p[1];
-	/* Our child is born in the container's pid namespace; we are not, and
-	 * our later children (a sanitizer's helper threads) are not either. */
-	own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	if (own_pidns < 0) {
-		rc_errf(e, errno, "opening our pid namespace");
-		goto out;
-	}
-	if (ns[0] >= 0 && setns(ns[0], CLONE_NEWPID) < 0) {
-		rc_errf(e, errno, "joining the container's pid namespace");
-		goto out;
-	}
-	sigemptyset(&mask);
-	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
-		sigaddset(&mask, forwarded[i]);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGWINCH);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	pid = fork();
-	if (pid < 0) {
-		rc_errf(e, errno, "starting the process");
-		goto out_sig;
-	}
 	if (pid == 0)
-		child(&a);
-	if (ns[0] >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
-		rc_warn("rc-exec", "returning to our pid namespace: %s", strerror(errno));
-	close(a.go_rd), a.go_rd = -1;
-	close(a.c.err_wr), a.c.err_wr = -1;
-	if (a.sock >= 0)
-		close(a.sock), a.sock = -1;
-	if (rc_cgroup_join(RC_CGROUP_BASE, ctr->cgroup, pid, e) < 0 || write(go_wr, "g", 1) != 1) {
-		if (!e->msg[0])
-			rc_errf(e, errno, "starting the process");
+		rc_child_exec(&c);
+	rc_launch_forked(&l);
+	if (rc_cgroup_join(RC_CGROUP_BASE, ctr->cgroup, pid, e) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		goto out_sig;
+		goto out;
 	}
-	if (sock >= 0)
-		t.master = rc_tty_recv_fd(sock);
-	n = read(err_rd, &rep, sizeof rep);
-	if (n > 0) {
-		waitpid(pid, NULL, 0);
-		rep.msg[sizeof rep.msg - 1] = '\0';
-		rc_errf(e, 0, "%s", rep.msg);
-		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
-		goto out_sig;
-	}
-	if (t.master >= 0 && o->ov.interactive && rc_tty_raw(&t, e) < 0)
-		rc_warn("rc-exec", "%s", e->msg);
-	*ret_status = wait_child(pid, sfd, &t, o->ov.interactive);
+	if (rc_launch_go(&l, pid, e) < 0)
+		goto out;
+	if (l.tty.master >= 0 && o->ov.interactive && rc_tty_raw(&l.tty, e) < 0)
+		rc_err_warn(e);
+	*ret_status = rc_launch_wait(&l, pid, o->ov.interactive);
 	ret = 0;
-out_sig:
-	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
-	rc_tty_close(&t);
-	for (size_t i = 0; i < NNS; i++)
-		if (ns[i] >= 0)
-			close(ns[i]);
-	if (a.go_rd >= 0)
-		close(a.go_rd);
-	if (a.c.err_wr >= 0)
-		close(a.c.err_wr);
-	if (a.c.null_fd >= 0)
-		close(a.c.null_fd);
-	if (a.sock >= 0)
-		close(a.sock);
-	rc_seccomp_free(a.c.seccomp);
+	rc_launch_close(&l);
+	close_ns(c.ns_fd);
+	rc_seccomp_free(c.seccomp);
 	return ret;
 }
 

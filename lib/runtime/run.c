@@ -3,6 +3,7 @@
 #include "base/state.h"
 #include "net/etcfiles.h"
 #include "runtime/child.h"
+#include "runtime/launch.h"
 #include "base/cleanup.h"
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
@@ -32,9 +33,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The signals a foreground rc-unshare passes on to the container. */
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
-
 /* The state the parent must undo, however the container ends. */
 struct run_state {
 	const struct rc_run *r;
@@ -43,7 +41,6 @@ struct run_state {
 	int etc_fd;              /* where hostname/hosts/resolv.conf live */
 	char tmpdir[64];         /* for a bare rootfs: a private temp dir */
 	bool pid_written, pinned;
-	struct rc_tty tty;
 	int lock_fd;
 	bool keep_lock;          /* a restart: the monitor's lock outlives us */
 	bool began;              /* the monitor file names us */
@@ -141,12 +138,11 @@ static void cleanup(struct run_state *st)
 	const struct rc_run *r = st->r;
 	struct rc_err e = { 0 };
 
-	rc_tty_close(&st->tty);
 	if (st->cg && rc_cgroup_destroy(st->cg, &e) < 0)
-		rc_err_print("rc-unshare", &e);
+		rc_err_warn(&e);
 	st->cg = NULL;
 	if (st->pinned && rc_netns_unpin_owned(r->dir_fd, &e) < 0)
-		rc_err_print("rc-unshare", &e);
+		rc_err_warn(&e);
 	if (st->pid_written)
 		unlinkat(r->dir_fd, RC_FILE_PID, 0);
 	if (st->etc_fd >= 0)
@@ -157,7 +153,7 @@ static void cleanup(struct run_state *st)
 	}
 	st->etc_fd = -1;
 	if (r->remove && r->containers_fd >= 0 && rc_rm_rf_at(r->containers_fd, r->name, &e) < 0)
-		rc_err_print("rc-unshare", &e);
+		rc_err_warn(&e);
 	if (st->lock_fd >= 0 && !st->keep_lock)
 		close(st->lock_fd);
 	st->lock_fd = -1;
@@ -186,7 +182,7 @@ static void end_state(const struct rc_run *r, int status)
 		return;
 	if (rc_ctr_write_num(r->dir_fd, RC_FILE_EXIT, status, &e) < 0 ||
 	    rc_ctr_write_num(r->dir_fd, RC_FILE_FINISHED, (long long)time(NULL), &e) < 0)
-		rc_err_print("rc-unshare", &e);
+		rc_err_warn(&e);
 }
 
 /* Become rc-monitor (monitor.h) for the container pid (0: its start failed
@@ -257,69 +253,6 @@ static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_
 	execv(path, (char **)argv);
 	dup2(h->wr, STDERR_FILENO);
 	return rc_errf(e, errno, "executing %s", path);
-}
-
-static int status_of(int ws)
-{
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-}
-
-/* Copy what is readable on from to to; false at end of file or error. */
-static bool pump(int from, int to)
-{
-	char buf[8192];
-	ssize_t n = read(from, buf, sizeof buf);
-
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return true;
-	if (n <= 0)
-		return false;
-	return rc_write_all(to, buf, (size_t)n) == 0;
-}
-
-/* Wait for the container, passing signals on and relaying its terminal. */
-static int supervise(struct run_state *st, pid_t pid, int sfd)
-{
-	int ws = 0;
-	bool in_open = st->r->interactive && st->tty.master >= 0, out_open = st->tty.master >= 0;
-
-	for (;;) {
-		struct pollfd p[3] = { { sfd, POLLIN, 0 }, { out_open ? st->tty.master : -1, POLLIN, 0 },
-				       { in_open ? STDIN_FILENO : -1, POLLIN, 0 } };
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (p[1].revents && !pump(st->tty.master, STDOUT_FILENO))
-			out_open = false;
-		if (p[2].revents && !pump(STDIN_FILENO, st->tty.master))
-			in_open = false;
-		if (!(p[0].revents & POLLIN))
-			continue;
-		struct signalfd_siginfo si;
-		if (read(sfd, &si, sizeof si) != sizeof si)
-			continue;
-		if (si.ssi_signo == SIGWINCH) {
-			rc_tty_resize(&st->tty);
-		} else if (si.ssi_signo == SIGCHLD) {
-			pid_t w = waitpid(pid, &ws, WNOHANG);
-			if (w == pid)
-				break;
-		} else {
-			kill(pid, (int)si.ssi_signo);
-		}
-	}
-	if (out_open) { /* what the process wrote just before it ended */
-		char buf[8192];
-		ssize_t n;
-
-		fcntl(st->tty.master, F_SETFL, O_NONBLOCK);
-		while ((n = read(st->tty.master, buf, sizeof buf)) > 0)
-			if (rc_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
-				break;
-	}
-	return status_of(ws);
 }
 
 static int open_namespaces(const struct rc_run *r, struct rc_child *c, struct rc_err *e)
@@ -395,22 +328,34 @@ static int write_pid(struct run_state *st, pid_t pid, struct rc_err *e)
 	return 0;
 }
 
+/* The container's own new network namespace, pinned at containers/NAME/netns
+ * for rc-net-up. */
+static int pin_netns(struct run_state *st, const struct rc_child *c, pid_t pid, struct rc_err *e)
+{
+	const struct rc_run *r = st->r;
+
+	if (!c->new_net || r->net != RC_NET_DEFAULT || r->dir_fd < 0)
+		return 0;
+	if (rc_netns_pin(r->dir_fd, pid, e) < 0)
+		return -1;
+	st->pinned = true;
+	return 0;
+}
+
 /* Start the container and wait for it. notify_fd (detached monitor) gets
  * "P<pid>" once the command runs, or the failure. */
 static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h, int *ret_status,
 		  struct rc_err *e)
 {
-	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1, .tty = { -1, false, { 0 } } };
-	struct rc_child c = { .r = r, .go_rd = -1, .err_wr = -1, .null_fd = -1, .tty_sock = -1 };
-	_cleanup_close_ int go_wr = -1, err_rd = -1, sfd = -1, tty_sock = -1;
-	int pipes[2];
-	sigset_t mask, old;
+	struct run_state st = { .r = r, .etc_fd = -1, .lock_fd = -1 };
+	struct rc_launch l = RC_LAUNCH_INIT;
+	struct rc_child c = { .r = r, .l = &l };
 	pid_t pid;
-	struct rc_child_report rep;
-	ssize_t n;
 	int ret = -1;
 
 	rc_err_status(e, 125);
+	for (int k = 0; k < RC_NS_MAX; k++)
+		c.ns_fd[k] = -1;
 	/* A container sharing our pid namespace must not reach our binary
 	 * through /proc/PID/exe, nor our descriptors. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -419,22 +364,6 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 	st.began = true;
 	if (prepare_etc(&st, e) < 0)
 		goto out;
-	if (r->tty) {
-		int sp[2];
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0) {
-			rc_errf(e, errno, "creating a socket pair");
-			goto out;
-		}
-		tty_sock = sp[0];
-		c.tty_sock = sp[1];
-		c.has_ws = rc_tty_caller_size(&c.ws);
-	} else if (!r->interactive) {
-		c.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (c.null_fd < 0) {
-			rc_errf(e, errno, "opening /dev/null");
-			goto out;
-		}
-	}
 	if (r->spec->seccomp && rc_seccomp_build(r->spec->seccomp, &c.seccomp, e) < 0) {
 		rc_err_prefix(e, "reading linux.seccomp");
 		goto out;
@@ -448,75 +377,25 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->cgroup,
 			     &r->limits, &st.cg, e) < 0)
 		goto out;
-	if (pipe2(pipes, O_CLOEXEC) < 0) {
-		rc_errf(e, errno, "creating a pipe");
+	if (rc_launch_prepare(&l, r->tty, r->interactive, e) < 0)
 		goto out;
-	}
-	c.go_rd = pipes[0];
-	go_wr = pipes[1];
-	if (pipe2(pipes, O_CLOEXEC) < 0) {
-		rc_errf(e, errno, "creating a pipe");
-		goto out;
-	}
-	err_rd = pipes[0];
-	c.err_wr = pipes[1];
-
-	sigemptyset(&mask);
-	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
-		sigaddset(&mask, forwarded[i]);
-	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGWINCH);
-	/* A shell starts background jobs with SIGINT and SIGQUIT ignored; an
-	 * ignored signal never reaches the signalfd, so take them back. */
-	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
-		signal(forwarded[i], SIG_DFL);
-	sigprocmask(SIG_BLOCK, &mask, &old);
-	signal(SIGPIPE, SIG_IGN);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	if (sfd < 0) {
-		rc_errf(e, errno, "creating a signalfd");
-		goto out_sig;
-	}
-
 	struct rc_clone_args ca = { .flags = clone_flags(r, &c), .exit_signal = SIGCHLD };
 	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
 	if (pid < 0) {
 		rc_errf(e, errno, "creating the container's namespaces");
-		goto out_sig;
+		goto out;
 	}
 	if (pid == 0)
 		rc_child_main(&c);
-	close(c.go_rd);
-	c.go_rd = -1;
-	close(c.err_wr);
-	c.err_wr = -1;
-	if (c.tty_sock >= 0) {
-		close(c.tty_sock);
-		c.tty_sock = -1;
+	rc_launch_forked(&l);
+	if (rc_cgroup_enter(st.cg, pid, e) < 0 || write_pid(&st, pid, e) < 0 ||
+	    pin_netns(&st, &c, pid, e) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out;
 	}
-
-	if (rc_cgroup_enter(st.cg, pid, e) < 0 || write_pid(&st, pid, e) < 0)
-		goto kill_child;
-	if (c.new_net && r->net == RC_NET_DEFAULT && r->dir_fd >= 0) {
-		if (rc_netns_pin(r->dir_fd, pid, e) < 0)
-			goto kill_child;
-		st.pinned = true;
-	}
-	if (write(go_wr, "g", 1) != 1) {
-		rc_errf(e, errno, "starting the container");
-		goto kill_child;
-	}
-	if (tty_sock >= 0)
-		st.tty.master = rc_tty_recv_fd(tty_sock); /* -1: the child failed, see below */
-	n = read(err_rd, &rep, sizeof rep);
-	if (n > 0) {
-		int ws;
-		waitpid(pid, &ws, 0);
-		rep.msg[sizeof rep.msg - 1] = '\0';
-		rc_errf(e, 0, "%s", rep.msg);
-		rc_err_status(e, rep.status >= 125 && rep.status <= 127 ? rep.status : 125);
-		goto out_sig;
-	}
+	if (rc_launch_go(&l, pid, e) < 0)
+		goto out;
 	if (r->dir_fd >= 0) {
 		rc_ctr_write_num(r->dir_fd, RC_FILE_STARTED, (long long)time(NULL), e);
 		unlinkat(r->dir_fd, RC_FILE_RESTARTING, 0);
@@ -527,32 +406,18 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 	}
 	if (h) {
 		exec_monitor(r, pid, 0, st.lock_fd, h, &st, e);
-		rc_err_print("rc-unshare", e); /* into the log */
+		rc_err_warn(e); /* into the log */
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		goto out_sig;
+		goto out;
 	}
-	if (st.tty.master >= 0 && r->interactive && rc_tty_raw(&st.tty, e) < 0)
-		rc_warn("rc-unshare", "%s", e->msg);
-	*ret_status = supervise(&st, pid, sfd);
+	if (l.tty.master >= 0 && r->interactive && rc_tty_raw(&l.tty, e) < 0)
+		rc_err_warn(e);
+	*ret_status = rc_launch_wait(&l, pid, r->interactive);
 	end_state(r, *ret_status);
 	ret = 0;
-	goto out_sig;
-
-kill_child:
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-out_sig:
-	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
-	if (c.go_rd >= 0)
-		close(c.go_rd);
-	if (c.err_wr >= 0)
-		close(c.err_wr);
-	if (c.null_fd >= 0)
-		close(c.null_fd);
-	if (c.tty_sock >= 0)
-		close(c.tty_sock);
+	rc_launch_close(&l);
 	rc_seccomp_free(c.seccomp);
 	close_namespaces(&c);
 	/* A first start that failed never ran: the container stays "created". */
@@ -681,7 +546,7 @@ static int run_resumed(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 	dup2(h.wr, STDERR_FILENO);
 	if (run_fg(r, -1, &h, &st, e) == 0)
 		return *ret_pid = 0;
-	rc_err_print("rc-unshare", e); /* into the log */
+	rc_err_warn(e); /* into the log */
 	exec_monitor(r, 0, e->status ? e->status : 125, h.lock_fd, &h, NULL, e);
 	return -1;
 }

@@ -10,8 +10,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-int rc_tty_open_in_container(const struct winsize *ws, int *ret_master, int *ret_slave,
-			     struct rc_err *e)
+int rc_tty_open(const struct winsize *ws, bool console, int *ret_master, int *ret_slave,
+		struct rc_err *e)
 {
 	char name[64];
 	int master, slave, fd;
@@ -32,15 +32,17 @@ int rc_tty_open_in_container(const struct winsize *ws, int *ret_master, int *ret
 	}
 	if (ws)
 		ioctl(master, TIOCSWINSZ, ws);
-	/* /dev/console is the terminal, as in docker. */
-	fd = open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		close(fd);
-	if (fd < 0 || mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) {
-		int err = errno;
-		close(master);
-		close(slave);
-		return rc_errf(e, err, "bind-mounting %s on /dev/console", name);
+	if (console) {
+		/* /dev/console is the terminal, as in docker. */
+		fd = open("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			close(fd);
+		if (fd < 0 || mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0) {
+			int err = errno;
+			close(master);
+			close(slave);
+			return rc_errf(e, err, "bind-mounting %s on /dev/console", name);
+		}
 	}
 	*ret_master = master;
 	*ret_slave = slave;

@@ -16,11 +16,12 @@ struct rc_tty {
 	struct termios saved;    /* its settings before */
 };
 
-/* In the container, after pivot_root: a pty from the container's own
- * devpts instance (so ttyname works inside), sized ws (if non-NULL), its
- * slave bind-mounted on /dev/console. */
-int rc_tty_open_in_container(const struct winsize *ws, int *ret_master, int *ret_slave,
-			     struct rc_err *e);
+/* In the container (after pivot_root, or once in its mount namespace): a
+ * pty from the container's own devpts instance (so ttyname works inside),
+ * sized ws (if non-NULL); with console, its slave bind-mounted on
+ * /dev/console (the first process's terminal). */
+int rc_tty_open(const struct winsize *ws, bool console, int *ret_master, int *ret_slave,
+		struct rc_err *e);
 
 /* Pass a descriptor over a unix socket, and receive it (-1 on failure). */
 int rc_tty_send_fd(int sock, int fd, struct rc_err *e);
