@@ -57,6 +57,14 @@ struct rc_monitor {
 	char **argv;            /* rc-unshare's arguments, to restart */
 };
 
+/* The monitor's command line, one module both ways: rc-unshare builds it
+ * to exec rc-monitor (a malloc'd vector, freed with rc_monitor_argv_free)
+ * and rc-monitor reads it back, every number checked (status 2 when one
+ * is malformed or a required option is missing). */
+int rc_monitor_to_argv(const struct rc_monitor *m, char ***ret, struct rc_err *e);
+void rc_monitor_argv_free(char **argv);
+int rc_monitor_from_argv(int argc, char **argv, struct rc_monitor *m, struct rc_err *e);
+
 /* Supervise the container until it ends for good; never returns (it exits,
  * or execs rc-unshare to restart). */
 _Noreturn void rc_monitor_main(struct rc_monitor *m);

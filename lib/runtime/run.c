@@ -11,7 +11,6 @@
 #include "runtime/sysfilter.h"
 #include "runtime/tty.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -190,55 +189,24 @@ static void end_state(const struct rc_run *r, int status)
 static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_fd,
 			const struct handoff *h, const struct run_state *st, struct rc_err *e)
 {
-	char path[PATH_MAX], num[8][32], etc[96];
-	const char *argv[64 + 1024];
-	size_t n = 0;
+	struct rc_monitor m = {
+		.name = r->name, .pid = pid, .start_status = status, .dir_fd = r->dir_fd,
+		.containers_fd = r->containers_fd, .lock_fd = lock_fd, .log_rd = h->rd,
+		.log_wr = h->wr, .cgroup_base = r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE,
+		.cgroup = r->cgroup, .pinned = st && st->pinned, .remove = r->remove,
+		.restarts = h->restarts, .log_max_size = r->log_max_size,
+		.log_max_files = r->log_max_files, .argv = r->argv,
+	};
+	char path[PATH_MAX], **argv = NULL;
 	int null;
 
-	if (rc_sibling_path("rc-monitor", path, sizeof path, e) < 0)
+	if (rc_sibling_path("rc-monitor", path, sizeof path, e) < 0 ||
+	    rc_restart_parse(r->restart ? r->restart : "no", &m.policy, e) < 0)
 		return -1;
-	snprintf(num[0], 32, "%d", (int)pid);
-	snprintf(num[1], 32, "%d", r->dir_fd);
-	snprintf(num[2], 32, "%d", r->containers_fd);
-	snprintf(num[3], 32, "%d", lock_fd);
-	snprintf(num[4], 32, "%d", h->rd);
-	snprintf(num[5], 32, "%d", h->wr);
-	snprintf(num[6], 32, "%d", status);
-	snprintf(num[7], 32, "%d", h->restarts);
-	argv[n++] = "rc-monitor";
-	argv[n++] = "--name", argv[n++] = r->name;
-	argv[n++] = "--pid", argv[n++] = num[0];
-	argv[n++] = "--dir-fd", argv[n++] = num[1];
-	argv[n++] = "--containers-fd", argv[n++] = num[2];
-	argv[n++] = "--lock-fd", argv[n++] = num[3];
-	argv[n++] = "--log-fd", argv[n++] = num[4];
-	argv[n++] = "--log-wr", argv[n++] = num[5];
-	argv[n++] = "--start-status", argv[n++] = num[6];
-	argv[n++] = "--restarts", argv[n++] = num[7];
-	argv[n++] = "--cgroup-base", argv[n++] = r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE;
-	argv[n++] = "--cgroup", argv[n++] = r->cgroup;
-	argv[n++] = "--restart", argv[n++] = r->restart ? r->restart : "no";
-	char size[32], files[32];
-	snprintf(size, sizeof size, "%lld", r->log_max_size);
-	snprintf(files, sizeof files, "%d", r->log_max_files);
-	argv[n++] = "--log-max-size", argv[n++] = size;
-	argv[n++] = "--log-max-files", argv[n++] = files;
-	if (st && st->pinned)
-		argv[n++] = "--pinned";
-	if (st) {
-		snprintf(etc, sizeof etc, "%u:%lu:%lu:%lu",
-			 (unsigned)(st->etc.made[0] | st->etc.made[1] << 1 | st->etc.made[2] << 2),
-			 (unsigned long)st->etc.ino[0], (unsigned long)st->etc.ino[1],
-			 (unsigned long)st->etc.ino[2]);
-		argv[n++] = "--etc", argv[n++] = etc;
-	}
-	if (r->remove)
-		argv[n++] = "--rm";
-	argv[n++] = "--";
-	for (size_t i = 0; r->argv && r->argv[i] && n < sizeof argv / sizeof *argv - 1; i++)
-		argv[n++] = r->argv[i];
-	argv[n] = NULL;
-
+	if (st)
+		m.etc = st->etc;
+	if (rc_monitor_to_argv(&m, &argv, e) < 0)
+		return -1;
 	int keep[] = { r->dir_fd, r->containers_fd, lock_fd, h->rd, h->wr };
 	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
 		if (keep[i] >= 0)
@@ -250,7 +218,8 @@ static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_
 		dup2(null, STDERR_FILENO);
 	}
 	unsetenv(RC_MONITOR_ENV);
-	execv(path, (char **)argv);
+	execv(path, argv);
+	rc_monitor_argv_free(argv);
 	dup2(h->wr, STDERR_FILENO);
 	return rc_errf(e, errno, "executing %s", path);
 }
@@ -427,27 +396,6 @@ out:
 	return ret;
 }
 
-/* Close every descriptor but those in keep (the detached monitor must not
- * hold its caller's pipes open). */
-static void close_others(const int *keep, size_t nkeep)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *de;
-	int self = d ? dirfd(d) : -1;
-
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		int fd = atoi(de->d_name);
-		bool kept = fd == self || de->d_name[0] == '.';
-		for (size_t i = 0; i < nkeep; i++)
-			kept = kept || keep[i] == fd;
-		if (!kept)
-			close(fd);
-	}
-	closedir(d);
-}
-
 /* -d: a forked process (in its own session, the container's output going
  * into a pipe) starts the container as the foreground does and then execs
  * rc-monitor; this process only waits for it to report the pid or the
@@ -492,7 +440,8 @@ static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 
 		close(p[0]);
 		setsid();
-		close_others(keep, sizeof keep / sizeof *keep);
+		/* The monitor must not hold its caller's pipes open. */
+		rc_close_fds_except(0, keep, sizeof keep / sizeof *keep);
 		dup2(null, STDIN_FILENO);
 		dup2(out[1], STDOUT_FILENO);
 		dup2(out[1], STDERR_FILENO);

@@ -39,6 +39,47 @@ static char *dump(int dirfd, long tail)
 	return buf;
 }
 
+/* rc-unshare's command line for rc-monitor, read back as it was built. */
+static void monitor_args_tests(void)
+{
+	static char *unshare_args[2100];
+	struct rc_monitor m = { .name = "web", .pid = 1234, .dir_fd = 5, .containers_fd = 6,
+				.lock_fd = 7, .log_rd = 8, .log_wr = 9, .cgroup_base = "/sys/fs/cgroup",
+				.cgroup = "web@0badf00d", .pinned = true, .restarts = 3,
+				.policy = { RC_RESTART_ON_FAILURE, 5 }, .log_max_size = 10 << 20,
+				.log_max_files = 3, .etc = { { true, false, true }, { 11, 0, 13 } },
+				.argv = unshare_args }, back;
+	struct rc_err e = { 0 };
+	char **argv = NULL;
+	int argc = 0;
+
+	for (int i = 0; i < 2099; i++)
+		unshare_args[i] = i % 2 ? "-e" : "K=V";
+	ok(rc_monitor_to_argv(&m, &argv, &e) == 0, "the monitor's command line is built");
+	while (argv[argc])
+		argc++;
+	ok(rc_monitor_from_argv(argc, argv, &back, &e) == 0, "and read back");
+	ok(!strcmp(back.name, "web") && back.pid == 1234 && back.dir_fd == 5 && back.containers_fd == 6 &&
+	   back.lock_fd == 7 && back.log_rd == 8 && back.log_wr == 9 && !strcmp(back.cgroup, "web@0badf00d") &&
+	   back.pinned && !back.remove && back.restarts == 3 && back.policy.when == RC_RESTART_ON_FAILURE &&
+	   back.policy.max == 5 && back.log_max_size == 10 << 20 && back.log_max_files == 3 &&
+	   back.etc.made[0] && !back.etc.made[1] && back.etc.made[2] && back.etc.ino[2] == 13,
+	   "every field as it was");
+	size_t n = 0;
+	while (back.argv[n])
+		n++;
+	ok(n == 2099 && !strcmp(back.argv[2098], "K=V"), "rc-unshare's 2099 arguments, none lost");
+	rc_monitor_argv_free(argv);
+
+	char *bad[] = { "rc-monitor", "--name", "web", "--pid", "12x", "--dir-fd", "5", "--lock-fd", "7",
+			"--log-fd", "8", "--log-wr", "9", NULL };
+	ok(rc_monitor_from_argv(13, bad, &back, &e) < 0 && e.status == 2 && strstr(e.msg, "--pid"),
+	   "a malformed number is refused, naming its option");
+	char *missing[] = { "rc-monitor", "--name", "web", "--pid", "12", NULL };
+	ok(rc_monitor_from_argv(5, missing, &back, &e) < 0 && e.status == 2,
+	   "a command line without the container's descriptors is refused");
+}
+
 int main(void)
 {
 	struct rc_restart_policy p;
@@ -47,7 +88,7 @@ int main(void)
 	char buf[64], dir[] = "/tmp/rc-test-log.XXXXXX";
 	int sig, dfd;
 
-	TAP_PLAN(22);
+	TAP_PLAN(28);
 	ok(rc_restart_parse("no", &p, &e) == 0 && p.when == RC_RESTART_NO, "restart no");
 	ok(rc_restart_parse("always", &p, &e) == 0 && p.when == RC_RESTART_ALWAYS, "restart always");
 	ok(rc_restart_parse("on-failure", &p, &e) == 0 && p.when == RC_RESTART_ON_FAILURE && p.max == 0,
@@ -107,5 +148,6 @@ int main(void)
 	unlinkat(dfd, "log", 0);
 	close(dfd);
 	rmdir(dir);
+	monitor_args_tests();
 	return tap_done();
 }
