@@ -72,27 +72,6 @@ int rc_overrides_opt(struct rc_overrides *o, int c, const char *arg, struct rc_e
 	}
 }
 
-static int add_bind(struct rc_spec *s, const char *src, const char *dst, bool ro, struct rc_err *e)
-{
-	struct rc_mount *m = realloc(s->mounts, (s->nmounts + 1) * sizeof *m);
-
-	if (!m)
-		return rc_errf(e, ENOMEM, "allocating");
-	s->mounts = m;
-	m = &s->mounts[s->nmounts];
-	memset(m, 0, sizeof *m);
-	m->source = strdup(src);
-	m->dest = strdup(dst);
-	m->type = strdup("bind");
-	s->nmounts++;
-	if (!m->source || !m->dest || !m->type)
-		return rc_errf(e, ENOMEM, "allocating");
-	m->bind = m->rec = true;
-	if (ro)
-		rc_mount_add_option(m, "ro");
-	return 0;
-}
-
 /* -v SRC:DST[:ro|rw] as a recursive bind mount after the config's. */
 static int add_volume(struct rc_spec *s, const char *v, struct rc_err *e)
 {
@@ -117,7 +96,7 @@ static int add_volume(struct rc_spec *s, const char *v, struct rc_err *e)
 	}
 	if (stat(src, &st) < 0)
 		return rc_errf(e, errno, "volume source %s", src);
-	return add_bind(s, src, dst, mode && !strcmp(mode, "ro"), e);
+	return rc_spec_add_bind(s, src, dst, true, mode && !strcmp(mode, "ro"), e);
 }
 
 static int set_str(char **field, const char *v, struct rc_err *e)

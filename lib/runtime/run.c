@@ -77,31 +77,6 @@ static int lock_container(struct run_state *st, const struct handoff *h, struct 
 	return 0;
 }
 
-static int add_mount(struct rc_spec *s, const char *dest, const char *source, bool ro,
-		     struct rc_err *e)
-{
-	struct rc_mount *n = realloc(s->mounts, (s->nmounts + 1) * sizeof *n);
-
-	if (!n)
-		return rc_errf(e, ENOMEM, "allocating");
-	s->mounts = n;
-	n = &s->mounts[s->nmounts];
-	memset(n, 0, sizeof *n);
-	n->dest = strdup(dest);
-	n->source = strdup(source);
-	n->type = strdup("bind");
-	if (!n->dest || !n->source || !n->type) {
-		free(n->dest);
-		free(n->source);
-		free(n->type);
-		return rc_errf(e, ENOMEM, "allocating");
-	}
-	n->bind = true;
-	n->flags = ro ? MS_RDONLY : 0;
-	s->nmounts++;
-	return 0;
-}
-
 /* hostname, hosts and resolv.conf: the container directory's (rc-net-up's
  * or defaults written now), bind-mounted over the image's. */
 static int prepare_etc(struct run_state *st, struct rc_err *e)
@@ -126,7 +101,7 @@ static int prepare_etc(struct run_state *st, struct rc_err *e)
 	for (int i = 0; i < 3; i++) {
 		snprintf(src, sizeof src, "%s/%s", r->dir_fd >= 0 ? r->bundle : st->tmpdir, rc_etc_files[i]);
 		snprintf(dest, sizeof dest, "/etc/%s", rc_etc_files[i]);
-		if (add_mount(r->spec, dest, src, false, e) < 0)
+		if (rc_spec_add_bind(r->spec, src, dest, false, false, e) < 0)
 			return -1;
 	}
 	return 0;

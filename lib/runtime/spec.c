@@ -164,6 +164,29 @@ bool rc_sysctl_namespaced(const char *key)
 	return false;
 }
 
+int rc_spec_add_bind(struct rc_spec *s, const char *source, const char *dest, bool rec, bool ro,
+		     struct rc_err *e)
+{
+	struct rc_mount *m = realloc(s->mounts, (s->nmounts + 1) * sizeof *m);
+
+	if (!m)
+		return rc_errf(e, ENOMEM, "allocating");
+	s->mounts = m;
+	m = &s->mounts[s->nmounts];
+	*m = (struct rc_mount){ .dest = strdup(dest), .source = strdup(source),
+				.type = strdup("bind"), .bind = true, .rec = rec };
+	if (!m->dest || !m->source || !m->type) {
+		free(m->dest);
+		free(m->source);
+		free(m->type);
+		return rc_errf(e, ENOMEM, "allocating");
+	}
+	if (ro)
+		rc_mount_add_option(m, "ro");
+	s->nmounts++;
+	return 0;
+}
+
 void rc_mount_add_option(struct rc_mount *m, const char *opt)
 {
 	for (size_t i = 0; i < sizeof mount_opts / sizeof *mount_opts; i++)

@@ -90,6 +90,10 @@ void rc_spec_free(struct rc_spec *s);
  * namespace (the only ones a container may set). */
 bool rc_sysctl_namespaced(const char *key);
 
+/* Append a bind mount of source (rec: with the mounts below it) at dest. */
+int rc_spec_add_bind(struct rc_spec *s, const char *source, const char *dest, bool rec, bool ro,
+		     struct rc_err *e);
+
 /* Parse one mount option list entry into m (flags, propagation, data). */
 void rc_mount_add_option(struct rc_mount *m, const char *opt);
 
