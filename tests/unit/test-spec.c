@@ -31,7 +31,8 @@ int main(void)
 	ok(s.mounts[2].data && !strcmp(s.mounts[2].data, "newinstance,ptmxmode=0666,mode=0620,gid=5"),
 	   "devpts options that are not flags go to data");
 	ok(s.mounts[3].flags & MS_RDONLY, "/sys is read-only");
-	ok(s.mem_limit == -1 && s.pids_limit == -1 && s.cpu_quota == -1, "no resource limits by default");
+	ok(s.mem_limit == -1 && s.pids_limit == 0 && s.cpu_quota == -1,
+	   "no resource limits in the default config (the pids default is the runtime's)");
 	rc_spec_free(&s);
 
 	ok(rc_spec_parse("{ not json", &s, &e) < 0 && strstr(e.msg, "not valid JSON"), "bad JSON is refused");
