@@ -3,6 +3,7 @@
 #include "runtime/caps.h"
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "runtime/defaults.h"
 #include "runtime/mounts.h"
 #include "net/netns.h"
 #include "runtime/tty.h"
@@ -26,8 +27,6 @@
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static _Noreturn void child_fail(int fd, int status, const struct rc_err *e)
 {
@@ -160,7 +159,7 @@ static int fill_env(const struct rc_run *r, const struct rc_user *u, struct rc_e
 	int rr = 0;
 
 	if (!rc_env_get(s->env, "PATH"))
-		rr = rc_env_set(&s->env, "PATH=" DEFAULT_PATH, e);
+		rr = rc_env_set(&s->env, "PATH=" RC_DEFAULT_PATH, e);
 	if (!rr && !rc_env_get(s->env, "HOSTNAME") && s->hostname) {
 		if (asprintf(&kv, "HOSTNAME=%s", s->hostname) < 0)
 			return rc_errf(e, ENOMEM, "allocating");
@@ -305,11 +304,6 @@ _Noreturn void rc_child_exec(struct rc_child *c)
 	child_fail(c->err_wr, err == ENOENT ? 127 : 126, &e);
 }
 
-const int rc_ns_clone_flag[RC_NS_MAX] = {
-	[RC_NS_PID] = CLONE_NEWPID, [RC_NS_NET] = CLONE_NEWNET, [RC_NS_MNT] = CLONE_NEWNS,
-	[RC_NS_IPC] = CLONE_NEWIPC, [RC_NS_UTS] = CLONE_NEWUTS, [RC_NS_CGROUP] = CLONE_NEWCGROUP,
-};
-
 _Noreturn void rc_child_main(struct rc_child *c)
 {
 	const struct rc_run *r = c->r;
@@ -328,8 +322,8 @@ _Noreturn void rc_child_main(struct rc_child *c)
 	close(c->go_rd);
 
 	for (int k = 0; k < RC_NS_MAX; k++)
-		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_clone_flag[k]) < 0) {
-			rc_errf(&e, errno, "joining the %s namespace", k == RC_NS_NET ? "network" : "given");
+		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_names[k].clone_flag) < 0) {
+			rc_errf(&e, errno, "joining the %s namespace", rc_ns_names[k].oci);
 			child_fail(c->err_wr, 125, &e);
 		}
 	/* Now that the parent has moved us into our cgroup, that cgroup is

@@ -38,9 +38,6 @@ struct rc_child_report {
 	char msg[RC_ERR_MSG_MAX];
 };
 
-/* The CLONE_NEW* flag of each rc_ns. */
-extern const int rc_ns_clone_flag[RC_NS_MAX];
-
 /* For rc-exec: in a process already inside the running container's
  * namespaces (root included) and cgroup, apply the config's limits, user,
  * environment, working directory, seccomp filter, capabilities and

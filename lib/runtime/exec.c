@@ -5,6 +5,7 @@
 #include "base/cleanup.h"
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
+#include "runtime/defaults.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
 #include "base/state.h"
@@ -25,12 +26,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The namespaces joined, in this order (pid first: by the parent). */
-static const struct { const char *name; int flag; } nss[] = {
-	{ "pid", CLONE_NEWPID }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
-	{ "net", CLONE_NEWNET }, { "cgroup", CLONE_NEWCGROUP }, { "mnt", CLONE_NEWNS },
-};
-#define NNS (sizeof nss / sizeof *nss)
+/* The namespaces are joined in the order of enum rc_ns: the pid namespace
+ * (by the parent, for its child), the others by the child, the mount
+ * namespace last. */
+#define NNS RC_NS_MAX
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 
@@ -42,18 +41,18 @@ static int open_ns(pid_t pid, int *fds, struct rc_err *e)
 		struct stat a, b;
 
 		fds[i] = -1;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, nss[i].name);
-		snprintf(self, sizeof self, "/proc/self/ns/%s", nss[i].name);
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, rc_ns_names[i].proc);
+		snprintf(self, sizeof self, "/proc/self/ns/%s", rc_ns_names[i].proc);
 		if (stat(path, &a) < 0) {
-			if (errno == ENOENT && i == 4)
+			if (errno == ENOENT && i == RC_NS_CGROUP)
 				continue; /* a kernel without cgroup namespaces */
-			return rc_errf(e, errno, "opening the container's %s namespace", nss[i].name);
+			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_names[i].oci);
 		}
 		if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue;
 		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
 		if (fds[i] < 0)
-			return rc_errf(e, errno, "opening the container's %s namespace", nss[i].name);
+			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_names[i].oci);
 	}
 	return 0;
 }
@@ -102,9 +101,9 @@ static _Noreturn void child(struct child_args *a)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (read(a->go_rd, &go, 1) != 1)
 		_exit(125);
-	for (size_t i = 1; i < NNS; i++)
-		if (a->ns[i] >= 0 && setns(a->ns[i], nss[i].flag) < 0) {
-			rc_errf(&e, errno, "joining the container's %s namespace", nss[i].name);
+	for (size_t i = 0; i < NNS; i++)
+		if (i != RC_NS_PID && a->ns[i] >= 0 && setns(a->ns[i], rc_ns_names[i].clone_flag) < 0) {
+			rc_errf(&e, errno, "joining the container's %s namespace", rc_ns_names[i].oci);
 			fail(a->c.err_wr, 125, &e);
 		}
 	if (a->tty) {
@@ -239,7 +238,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_sp
 		rc_errf(e, errno, "opening our pid namespace");
 		goto out;
 	}
-	if (ns[0] >= 0 && setns(ns[0], CLONE_NEWPID) < 0) {
+	if (ns[RC_NS_PID] >= 0 && setns(ns[RC_NS_PID], CLONE_NEWPID) < 0) {
 		rc_errf(e, errno, "joining the container's pid namespace");
 		goto out;
 	}
@@ -258,7 +257,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_sp
 	}
 	if (pid == 0)
 		child(&a);
-	if (ns[0] >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
+	if (ns[RC_NS_PID] >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
 		rc_warn("rc-exec", "returning to our pid namespace: %s", strerror(errno));
 	close(a.go_rd), a.go_rd = -1;
 	close(a.c.err_wr), a.c.err_wr = -1;

@@ -368,13 +368,27 @@ static int check_sysctls(const struct rc_run *r, const struct rc_child *c, struc
 	return 0;
 }
 
+/* The container's cgroup, with the limits and the config's device rules. */
+static int create_cgroup(struct run_state *st, struct rc_err *e)
+{
+	const struct rc_run *r = st->r;
+	_cleanup_free_ struct rc_device_rule *rules = NULL;
+	struct rc_cgroup_devices dev;
+
+	if (rc_spec_device_rules(r->spec, &rules, &dev.n, e) < 0)
+		return -1;
+	dev.rules = rules;
+	return rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->cgroup,
+				&r->limits, &dev, &st->cg, e);
+}
+
 static uint64_t clone_flags(const struct rc_run *r, const struct rc_child *c)
 {
 	uint64_t f = CLONE_NEWNS;
 
 	for (int k = 0; k < RC_NS_MAX; k++)
 		if (r->spec->ns[k] && c->ns_fd[k] < 0 && k != RC_NS_CGROUP && k != RC_NS_NET)
-			f |= (uint64_t)rc_ns_clone_flag[k];
+			f |= (uint64_t)rc_ns_names[k].clone_flag;
 	if (c->new_net)
 		f |= CLONE_NEWNET;
 	return f;
@@ -443,8 +457,7 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
 	if (check_sysctls(r, &c, e) < 0)
 		goto out;
-	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->cgroup,
-			     &r->limits, &st.cg, e) < 0)
+	if (create_cgroup(&st, e) < 0)
 		goto out;
 	if (pipe2(pipes, O_CLOEXEC) < 0) {
 		rc_errf(e, errno, "creating a pipe");
