@@ -6,6 +6,7 @@
 #include "lifecycle/monitor.h"
 #include "net/netns.h"
 #include "runtime/run.h"
+#include "runtime/secopt.h"
 #include "runtime/spec.h"
 #include "base/state.h"
 
@@ -51,6 +52,7 @@ static const char usage[] =
 "      --log-max-size SIZE  with -d: rotate the log at SIZE (default 10m; 0: never)\n"
 "      --log-max-files N    with -d: log files kept, log.1... included (default 3)\n"
 "      --rm                 remove containers/NAME when the container ends\n"
+"      --security-opt OPT   seccomp=unconfined|FILE, no-new-privileges\n"
 "  -r, --root-dir DIR       run a bare root filesystem with default settings\n"
 "      --root DIR           state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
 "      --help               show this help\n"
@@ -61,7 +63,8 @@ static const char usage[] =
 "found; 2 for a usage error.\n";
 
 enum { OPT_ENV_FILE = 256, OPT_HOSTNAME, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
-       OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES };
+       OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES,
+       OPT_SECURITY };
 
 static const struct option options[] = {
 	{ "env", required_argument, NULL, 'e' },
@@ -86,6 +89,7 @@ static const struct option options[] = {
 	{ "log-max-files", required_argument, NULL, OPT_LOG_FILES },
 	{ "root-dir", required_argument, NULL, 'r' },
 	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
@@ -94,6 +98,7 @@ static const struct option options[] = {
 struct opts {
 	char **env;          /* -e and --env-file, in order */
 	char **volumes;
+	char **secopts;      /* --security-opt, in order */
 	const char *workdir, *user, *hostname, *root_dir, *root, *restart;
 	int64_t log_max_size;
 	int log_max_files;
@@ -246,6 +251,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		}
 		case 'r': o->root_dir = optarg; break;
 		case OPT_ROOT: o->root = optarg; break;
+		case OPT_SECURITY:
+			if (rc_strv_push(&o->secopts, optarg, &e) < 0)
+				return 125;
+			break;
 		case OPT_HELP:
 			fputs(usage, stdout);
 			exit(0);
@@ -340,6 +349,9 @@ static int apply_opts(const struct opts *o, struct rc_spec *s, struct rc_limits 
 	}
 	for (size_t i = 0; o->volumes && o->volumes[i]; i++)
 		if (add_volume(s, o->volumes[i], e) < 0)
+			return -1;
+	for (size_t i = 0; o->secopts && o->secopts[i]; i++)
+		if (rc_security_opt(s, o->secopts[i], e) < 0)
 			return -1;
 	if (o->cmd && o->cmd[0]) {
 		rc_strv_free(s->args);
@@ -443,11 +455,13 @@ int main(int argc, char **argv)
 	rc_spec_free(&spec);
 	rc_strv_free(o.env);
 	rc_strv_free(o.volumes);
+	rc_strv_free(o.secopts);
 	return status;
 fail:
 	rc_err_print(PROG, &e);
 	rc_spec_free(&spec);
 	rc_strv_free(o.env);
 	rc_strv_free(o.volumes);
+	rc_strv_free(o.secopts);
 	return e.status ? e.status : 125;
 }

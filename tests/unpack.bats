@@ -823,12 +823,12 @@ wheel:x:10:root
 	[[ $output == *"unable to find user evil"* ]]
 }
 
-@test "config.json has docker's capabilities, mounts, masked paths, namespaces and devices" {
+@test "config.json has docker's capabilities, mounts, masked paths, namespaces, devices and seccomp profile" {
 	store_layout "$TEST_IMAGES/oci"
 	rc-unpack alpine c1
 	defaults=$("$BUILD/tests/tools/rc-defaults" config)
 	for f in .process.capabilities .process.noNewPrivileges .mounts .linux.namespaces \
-		.linux.resources.devices .linux.maskedPaths .linux.readonlyPaths; do
+		.linux.resources.devices .linux.maskedPaths .linux.readonlyPaths .linux.seccomp; do
 		echo "$f"
 		[ "$(cfg "$f")" = "$(jq -c "$f" <<<"$defaults")" ]
 	done

@@ -26,7 +26,7 @@ struct rc_child {
 	int ns_fd[RC_NS_MAX];       /* namespaces to join, -1: none */
 	bool new_net;               /* a fresh network namespace: bring lo up */
 	int null_fd;                /* stdin when not interactive, -1 otherwise */
-	struct rc_seccomp *seccomp; /* the config's filter, NULL: none */
+	struct rc_seccomp *seccomp; /* the container's filter (secopt.h), NULL: none */
 	int tty_sock;               /* -t: where the pty master goes, -1 otherwise */
 	bool has_ws;
 	struct winsize ws;          /* the caller's window size */

@@ -7,6 +7,7 @@
 #include "base/fs.h"
 #include "runtime/defaults.h"
 #include "runtime/run.h"
+#include "runtime/secopt.h"
 #include "runtime/spec.h"
 #include "base/state.h"
 #include "runtime/tty.h"
@@ -180,6 +181,20 @@ static int apply_opts(const struct rc_exec_opts *o, struct rc_spec *s, struct rc
 	return 0;
 }
 
+/* The filter the container's first process got (secopt.h). */
+static int build_seccomp(const struct rc_spec *spec, int dirfd, struct rc_seccomp **ret,
+			 struct rc_err *e)
+{
+	_cleanup_free_ char *text = NULL;
+
+	*ret = NULL;
+	if (rc_spec_seccomp(spec, &text, e) < 0)
+		return -1;
+	if (text && rc_seccomp_build_cached(text, dirfd, RC_SECCOMP_CACHE, ret, e) < 0)
+		return rc_err_prefix(e, "the seccomp filter");
+	return 0;
+}
+
 static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_spec *spec,
 	       int *ret_status, struct rc_err *e)
 {
@@ -207,7 +222,7 @@ static int run(const struct rc_exec_opts *o, int dirfd, pid_t cpid, struct rc_sp
 		rc_errf(e, 0, "container %s is not running", o->name);
 		goto out;
 	}
-	if (spec->seccomp && rc_seccomp_build(spec->seccomp, &a.c.seccomp, e) < 0)
+	if (build_seccomp(spec, dirfd, &a.c.seccomp, e) < 0)
 		goto out;
 	if (o->tty) {
 		int sp[2];
@@ -321,6 +336,10 @@ int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e)
 		return rc_errf(e, 0, "container %s is not running", o->name);
 	if (rc_spec_load(fd, "config.json", &spec, e) < 0)
 		return rc_err_prefix(e, "container %s", o->name);
+	if (rc_security_restore(fd, &spec, e) < 0) {
+		rc_spec_free(&spec);
+		return rc_err_prefix(e, "container %s", o->name);
+	}
 	/* Before anything of the container's can see us. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	r = apply_opts(o, &spec, e);

@@ -3,6 +3,7 @@
 #include "base/cleanup.h"
 #include "base/safepath.h"
 #include "runtime/defaults.h"
+#include "runtime/sysprofile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -300,7 +301,7 @@ static json_t *make_rlimits(void)
 
 int rc_oci_defaults(json_t **ret, struct rc_err *e)
 {
-	json_t *caps = caps_array();
+	json_t *caps = caps_array(), *seccomp;
 	json_t *spec = json_pack(
 		"{s:s, s:{s:b, s:{s:i,s:i}, s:[], s:[s+], s:s, s:{s:O, s:O, s:o}, s:o, s:b},"
 		" s:{s:s, s:b}, s:o,"
@@ -319,6 +320,17 @@ int rc_oci_defaults(json_t **ret, struct rc_err *e)
 
 	if (!spec)
 		return rc_errf(e, ENOMEM, "making config.json");
+	/* docker's profile, resolved for the capabilities above, as docker
+	 * writes it into a container's config */
+	if (rc_sysprofile_resolve(rc_seccomp_default_profile, rc_default_caps_mask(), NULL, &seccomp,
+				  e) < 0) {
+		json_decref(spec);
+		return -1;
+	}
+	if (json_object_set_new(json_object_get(spec, "linux"), "seccomp", seccomp) < 0) {
+		json_decref(spec);
+		return rc_errf(e, ENOMEM, "making config.json");
+	}
 	*ret = spec;
 	return 0;
 }

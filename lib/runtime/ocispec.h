@@ -4,7 +4,8 @@
  * The defaults (defaults.h): docker's capability set (bounding, effective,
  * permitted), noNewPrivileges, RLIMIT_NOFILE 1024 soft and at most this
  * host's hard limit, PATH, docker's mounts, masked and read-only paths and
- * device rules, namespaces pid, network, ipc, uts, cgroup and mount.
+ * device rules, namespaces pid, network, ipc, uts, cgroup and mount, and
+ * docker's seccomp profile resolved for that capability set (sysprofile.h).
  * From the image: args = Entrypoint + Cmd, env = Env (PATH defaulted,
  * HOSTNAME and HOME added as docker does), cwd = WorkingDir (default "/"),
  * user from User resolved against the rootfs's /etc/passwd and /etc/group;

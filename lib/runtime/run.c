@@ -6,6 +6,7 @@
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
 #include "lifecycle/monitor.h"
+#include "runtime/secopt.h"
 #include "runtime/sysfilter.h"
 #include "runtime/tty.h"
 
@@ -368,6 +369,21 @@ static int check_sysctls(const struct rc_run *r, const struct rc_child *c, struc
 	return 0;
 }
 
+/* The container's filter (secopt.h), compiled now so that a bad profile
+ * stops the start before anything runs, and recorded for rc-exec. */
+static int prepare_seccomp(const struct rc_run *r, struct rc_child *c, struct rc_err *e)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (rc_spec_seccomp(r->spec, &text, e) < 0)
+		return -1;
+	if (text && rc_seccomp_build_cached(text, r->dir_fd, RC_SECCOMP_CACHE, &c->seccomp, e) < 0)
+		return rc_err_prefix(e, "the seccomp filter");
+	if (r->dir_fd >= 0 && rc_security_record(r->dir_fd, r->spec, text, e) < 0)
+		return -1;
+	return 0;
+}
+
 /* The container's cgroup, with the limits and the config's device rules. */
 static int create_cgroup(struct run_state *st, struct rc_err *e)
 {
@@ -447,10 +463,8 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 			goto out;
 		}
 	}
-	if (r->spec->seccomp && rc_seccomp_build(r->spec->seccomp, &c.seccomp, e) < 0) {
-		rc_err_prefix(e, "reading linux.seccomp");
+	if (prepare_seccomp(r, &c, e) < 0)
 		goto out;
-	}
 	if (open_namespaces(r, &c, e) < 0)
 		goto out;
 	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&

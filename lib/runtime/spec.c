@@ -101,6 +101,7 @@ void rc_spec_free(struct rc_spec *s)
 	rc_strv_free(s->masked);
 	rc_strv_free(s->readonly);
 	free(s->seccomp);
+	free(s->seccomp_profile);
 	rc_strv_free(s->sysctl);
 	free(s->devices);
 	memset(s, 0, sizeof *s);

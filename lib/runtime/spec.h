@@ -70,6 +70,8 @@ struct rc_spec {
 	size_t ndevices;
 	bool has_devices;       /* the config has the list (else docker's apply) */
 	char *seccomp;          /* linux.seccomp as JSON text, NULL: none */
+	char *seccomp_profile;  /* --security-opt seccomp=FILE: docker's format, to resolve */
+	bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
 	char **sysctl;          /* linux.sysctl as "key=value" (namespaced keys only) */
 };
 
