@@ -39,6 +39,8 @@ static const char usage[] =
 "      --pids-limit N       process limit (default: the config's, else 2048;\n"
 "                           -1: none)\n"
 "      --read-only          mount the root filesystem read-only\n"
+"      --security-opt OPT   seccomp=unconfined|FILE, no-new-privileges\n"
+
 "      --net MODE           (or --network) default: an own namespace pinned at\n"
 "                           containers/NAME/netns, or rc-net-up's; none; host\n"
 "  -t, --tty                give the process a pseudo-terminal\n"
@@ -61,7 +63,8 @@ static const char usage[] =
 "found; 2 for a usage error.\n";
 
 enum { OPT_HOSTNAME = 256, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
-       OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES };
+       OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES,
+       OPT_SECURITY };
 
 static const struct option options[] = {
 	{ "env", required_argument, NULL, 'e' },
@@ -74,6 +77,7 @@ static const struct option options[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "pids-limit", required_argument, NULL, OPT_PIDS },
 	{ "read-only", no_argument, NULL, OPT_RO },
+	{ "security-opt", required_argument, NULL, OPT_SECURITY },
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "tty", no_argument, NULL, 't' },
@@ -139,6 +143,10 @@ static int own_option(struct opts *o, int c, const char *arg)
 		break;
 	}
 	case OPT_RO: ov->read_only = true; break;
+	case OPT_SECURITY:
+		if (rc_strv_push(&ov->secopts, arg, &e) < 0)
+			return 125;
+		break;
 	case OPT_NET:
 		if (!strcmp(arg, "host"))
 			o->net = RC_NET_HOST;

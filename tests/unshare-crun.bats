@@ -95,3 +95,14 @@ section() { sed -n "/^---$2\$/,/^---/p" "$1" | grep -v '^---'; }
 	grep -x 'status=1' "$BATS_TEST_TMPDIR/crun.out"
 	diff "$BATS_TEST_TMPDIR/crun.out" "$BATS_TEST_TMPDIR/rc.out"
 }
+
+@test "docker's default profile, as rc-unpack writes it, has the same effect as under crun" {
+	calls="userns clone-userns clone3 keyctl add_key io_uring userfaultfd bpf perf_event_open kcmp pidfd_getfd personality vsock alg mount"
+	edit_config cmp ".process.args = [\"sh\", \"-c\", \"for c in $calls; do echo \$c \$(rc-syscall \$c); done; unshare -U true; echo \$?\"]"
+	[ "$(jq -r .linux.seccomp.defaultAction "$RC_ROOT/containers/cmp/config.json")" = SCMP_ACT_ERRNO ]
+	run_both
+	cat "$BATS_TEST_TMPDIR/crun.out"
+	grep -x 'keyctl EPERM' "$BATS_TEST_TMPDIR/crun.out"
+	grep -x 'clone3 ENOSYS' "$BATS_TEST_TMPDIR/crun.out"
+	diff "$BATS_TEST_TMPDIR/crun.out" "$BATS_TEST_TMPDIR/rc.out"
+}

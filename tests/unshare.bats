@@ -6,7 +6,7 @@ bats_require_minimum_version 1.5.0
 load helpers/common
 load helpers/container
 
-DOCKER_CAPS=00000000a80425fb
+DOCKER_CAPS=$("$BUILD/tests/tools/rc-defaults" caps-mask)
 
 setup() {
 	RC_ROOT=$BATS_TEST_TMPDIR/root
@@ -133,6 +133,34 @@ wait_for_file() {
 	run rc-unshare c1 -- sh -c "mknod /tmp/disk b ${dev%%:*} ${dev##*:} && head -c 4 /tmp/disk"
 	[ "$status" -ne 0 ]
 	echo "$output" | grep 'Operation not permitted'
+}
+
+@test "the config's device rules are honoured: a device it allows opens" {
+	probe='rm -f /tmp/fuse; mknod /tmp/fuse c 10 229 && { exec 3<>/tmp/fuse; } && echo opened'
+	run rc-unshare c1 -- sh -c "$probe"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep 'Operation not permitted'
+	edit_config c1 '.linux.resources.devices += [{allow: true, type: "c", major: 10, minor: 229, access: "rw"}]'
+	run rc-unshare c1 -- sh -c "$probe"
+	[ "$status" -eq 0 ]
+	[ "$output" = opened ]
+}
+
+@test "a config that only denies every device still has the standard ones" {
+	edit_config c1 '.linux.resources.devices = [{allow: false, access: "rwm"}]'
+	run rc-unshare c1 -- sh -c 'echo x >/dev/null && head -c 1 /dev/zero | wc -c && head -c 4 /tmp/disk'
+	[ "${lines[0]}" = 1 ]
+	dev=$(mountpoint -d /)
+	run rc-unshare c1 -- sh -c "mknod /tmp/disk b ${dev%%:*} ${dev##*:} && head -c 4 /tmp/disk"
+	[ "$status" -ne 0 ]
+	echo "$output" | grep 'Operation not permitted'
+}
+
+@test "a device rule rc-unshare cannot read is a clear error" {
+	edit_config c1 '.linux.resources.devices = [{allow: true, type: "x"}]'
+	run rc-unshare c1 -- true
+	[ "$status" -eq 125 ]
+	echo "$output" | grep 'linux.resources.devices\[0\]: type must be a, c or b'
 }
 
 @test "the process cannot see the host's root" {
@@ -500,8 +528,9 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	run rc-unshare c1 -- true
 	[ "$status" -eq 0 ]
 	assert_clean c1
-	# Besides the lifecycle's record of the run (ctr.h).
-	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'monitor|started|exit|finished')" = "$(printf 'config.json\nrootfs')" ]
+	# Besides the lifecycle's record of the run (ctr.h) and the seccomp filter
+	# it got, kept for rc-exec and the next start (secopt.h).
+	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'monitor|started|exit|finished|security|seccomp.bpf')" = "$(printf 'config.json\nrootfs')" ]
 }
 
 @test "what a killed rc-unshare left behind is cleaned up by the next run" {
@@ -518,7 +547,7 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	[ "$status" -eq 0 ]
 	[ "$output" = fresh ]
 	assert_clean c1
-	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'pid|monitor|started|exit|finished')" = "$(printf 'config.json\nrootfs')" ]
+	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'pid|monitor|started|exit|finished|security|seccomp.bpf')" = "$(printf 'config.json\nrootfs')" ]
 }
 
 @test "--rm removes the container when it ends" {

@@ -1,6 +1,7 @@
 /* cgroups.c - v1 and v2 cgroup backends; see cgroups.h. */
 #include "runtime/cgroups.h"
 #include "base/cleanup.h"
+#include "runtime/defaults.h"
 #include "runtime/devices.h"
 #include "base/fs.h"
 
@@ -158,19 +159,33 @@ static int v1_limits(const struct hier *h, const struct rc_limits *l, struct rc_
 	return 0;
 }
 
-static int v1_devices(const struct hier *h, struct rc_err *e)
+/* The rules asked for, or docker's. */
+static const struct rc_device_rule *device_rules(const struct rc_cgroup_devices *d, size_t *n)
 {
+	*n = d && d->rules ? d->n : rc_default_ndevices;
+	return d && d->rules ? d->rules : rc_default_devices;
+}
+
+/* From "deny all", each rule in order: the last that matches decides. */
+static int v1_devices(const struct hier *h, const struct rc_cgroup_devices *d, struct rc_err *e)
+{
+	size_t n;
+	const struct rc_device_rule *r = device_rules(d, &n);
+	char line[64];
+
 	if (write_str(h->dir, "devices.deny", "a", e) < 0)
 		return -1;
-	for (size_t i = 0; rc_device_rules[i]; i++)
-		if (write_str(h->dir, "devices.allow", rc_device_rules[i], e) < 0)
+	for (size_t i = 0; i < n; i++) {
+		rc_device_rule_format(&r[i], line, sizeof line);
+		if (write_str(h->dir, r[i].allow ? "devices.allow" : "devices.deny", line, e) < 0)
 			return -1;
+	}
 	return 0;
 }
 
 /* Every v1 hierarchy mounted directly below base, from mountinfo. */
 static int v1_create(struct rc_cgroup *cg, const char *base, const char *name,
-		     const struct rc_limits *l, struct rc_err *e)
+		     const struct rc_limits *l, const struct rc_cgroup_devices *d, struct rc_err *e)
 {
 	_cleanup_fclose_ FILE *mi = fopen("/proc/self/mountinfo", "re");
 	char line[4096];
@@ -212,7 +227,7 @@ static int v1_create(struct rc_cgroup *cg, const char *base, const char *name,
 		cg->n++;
 		if (v1_limits(h, l, e) < 0)
 			return -1;
-		if (has_ctrl(opts, "devices") && v1_devices(h, e) < 0)
+		if (has_ctrl(opts, "devices") && v1_devices(h, d, e) < 0)
 			return -1;
 	}
 	if (!cg->n)
@@ -236,7 +251,7 @@ static int v2_enable(const char *dir, const char *avail, struct rc_err *e)
 }
 
 static int v2_create(struct rc_cgroup *cg, const char *base, const char *name,
-		     const struct rc_limits *l, struct rc_err *e)
+		     const struct rc_limits *l, const struct rc_cgroup_devices *d, struct rc_err *e)
 {
 	_cleanup_free_ char *avail = NULL;
 	_cleanup_close_ int bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -281,13 +296,16 @@ static int v2_create(struct rc_cgroup *cg, const char *base, const char *name,
 	if (l->pids > 0 && has_ctrl(avail, "pids") && write_i64(h->dir, "pids.max", l->pids, e) < 0)
 		return -1;
 	/* Device rules are an eBPF program on v2 (skipped on a test's fake tree). */
-	if (rc_cgroup_version(h->dir) == 2 && rc_devices_attach_bpf(h->dir, e) < 0)
+	size_t ndev;
+	const struct rc_device_rule *dev = device_rules(d, &ndev);
+	if (rc_cgroup_version(h->dir) == 2 && rc_devices_attach_bpf(h->dir, dev, ndev, e) < 0)
 		return -1;
 	return 0;
 }
 
 int rc_cgroup_create(const char *base, int version, const char *name,
-		     const struct rc_limits *lim, struct rc_cgroup **ret, struct rc_err *e)
+		     const struct rc_limits *lim, const struct rc_cgroup_devices *dev,
+		     struct rc_cgroup **ret, struct rc_err *e)
 {
 	struct rc_cgroup *cg = calloc(1, sizeof *cg);
 	int r;
@@ -295,7 +313,7 @@ int rc_cgroup_create(const char *base, int version, const char *name,
 	if (!cg)
 		return rc_errf(e, ENOMEM, "allocating");
 	cg->version = version ? version : rc_cgroup_version(base);
-	r = cg->version == 2 ? v2_create(cg, base, name, lim, e) : v1_create(cg, base, name, lim, e);
+	r = cg->version == 2 ? v2_create(cg, base, name, lim, dev, e) : v1_create(cg, base, name, lim, dev, e);
 	if (r < 0) {
 		remove_dirs(cg);
 		cg_free(cg);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "runtime/devices.h"
 
 #define RC_CGROUP_BASE "/sys/fs/cgroup"
 
@@ -19,15 +20,22 @@ struct rc_limits {
 	int64_t pids;        /* -1: no limit */
 };
 
+/* The device rules of a cgroup (devices.h); NULL: docker's (defaults.h). */
+struct rc_cgroup_devices {
+	const struct rc_device_rule *rules;
+	size_t n;
+};
+
 struct rc_cgroup;
 
 /* Which backend base holds: 2 for a cgroup2 mount, 1 otherwise. */
 int rc_cgroup_version(const char *base);
 
-/* Create rc/NAME below base (version 0: detect) and apply the limits.
- * Nothing is left behind on failure. */
+/* Create rc/NAME below base (version 0: detect) and apply the limits and
+ * the device rules (dev NULL: docker's). Nothing is left behind on failure. */
 int rc_cgroup_create(const char *base, int version, const char *name,
-		     const struct rc_limits *lim, struct rc_cgroup **ret, struct rc_err *e);
+		     const struct rc_limits *lim, const struct rc_cgroup_devices *dev,
+		     struct rc_cgroup **ret, struct rc_err *e);
 
 /* Move pid (its whole thread group) into the container's cgroup(s). */
 int rc_cgroup_enter(struct rc_cgroup *cg, pid_t pid, struct rc_err *e);

@@ -4,6 +4,7 @@
 #include "base/cleanup.h"
 #include "base/fs.h"
 #include "base/safepath.h"
+#include "runtime/defaults.h"
 #include "runtime/mounts.h"
 #include "net/netns.h"
 #include "runtime/tty.h"
@@ -24,8 +25,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 _Noreturn void rc_child_fail(const struct rc_child *c, int status, const struct rc_err *e)
 {
@@ -128,7 +127,7 @@ static int fill_env(const struct rc_run *r, const struct rc_user *u, struct rc_e
 	int rr = 0;
 
 	if (!rc_env_get(s->env, "PATH"))
-		rr = rc_env_set(&s->env, "PATH=" DEFAULT_PATH, e);
+		rr = rc_env_set(&s->env, "PATH=" RC_DEFAULT_PATH, e);
 	if (!rr && !rc_env_get(s->env, "HOSTNAME") && s->hostname) {
 		if (asprintf(&kv, "HOSTNAME=%s", s->hostname) < 0)
 			return rc_errf(e, ENOMEM, "allocating");
@@ -263,7 +262,7 @@ static int exec_command(int rootfd, char **argv, char **envp, struct rc_err *e)
 		rc_errf(e, err, "exec: \"%s\"", cmd);
 		return err == ENOENT ? 127 : 126;
 	}
-	for (const char *p = path ? path : DEFAULT_PATH; ; ) {
+	for (const char *p = path ? path : RC_DEFAULT_PATH; ; ) {
 		const char *colon = strchr(p, ':');
 		size_t n = colon ? (size_t)(colon - p) : strlen(p);
 		char cand[PATH_MAX];
@@ -421,8 +420,8 @@ static void go_and_join(const struct rc_child *c)
 		_exit(125); /* the parent is gone */
 	close(c->l->go_rd);
 	for (int k = 0; k < RC_NS_MAX; k++)
-		if (k != RC_NS_PID && c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_clone_flag[k]) < 0) {
-			rc_errf(&e, errno, "joining the container's %s namespace", rc_ns_proc_name[k]);
+		if (k != RC_NS_PID && c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_names[k].clone_flag) < 0) {
+			rc_errf(&e, errno, "joining the container's %s namespace", rc_ns_names[k].proc);
 			rc_child_fail(c, 125, &e);
 		}
 }
@@ -444,16 +443,6 @@ _Noreturn void rc_child_exec(struct rc_child *c)
 	status = exec_command(rootfd, s->args, s->env, &e);
 	rc_child_fail(c, status, &e);
 }
-
-const int rc_ns_clone_flag[RC_NS_MAX] = {
-	[RC_NS_PID] = CLONE_NEWPID, [RC_NS_NET] = CLONE_NEWNET, [RC_NS_MNT] = CLONE_NEWNS,
-	[RC_NS_IPC] = CLONE_NEWIPC, [RC_NS_UTS] = CLONE_NEWUTS, [RC_NS_CGROUP] = CLONE_NEWCGROUP,
-};
-
-const char *const rc_ns_proc_name[RC_NS_MAX] = {
-	[RC_NS_PID] = "pid", [RC_NS_NET] = "net", [RC_NS_MNT] = "mnt",
-	[RC_NS_IPC] = "ipc", [RC_NS_UTS] = "uts", [RC_NS_CGROUP] = "cgroup",
-};
 
 _Noreturn void rc_child_main(struct rc_child *c)
 {
@@ -477,8 +466,8 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		rc_child_fail(c, 125, &e);
 
 	for (int k = 0; k < RC_NS_MAX; k++)
-		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_clone_flag[k]) < 0) {
-			rc_errf(&e, errno, "joining the %s namespace", k == RC_NS_NET ? "network" : "given");
+		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_names[k].clone_flag) < 0) {
+			rc_errf(&e, errno, "joining the %s namespace", rc_ns_names[k].oci);
 			rc_child_fail(c, 125, &e);
 		}
 	/* Now that the parent has moved us into our cgroup, that cgroup is

@@ -26,10 +26,10 @@ struct rc_child {
 	const struct rc_launch *l;  /* its ends: go byte in, report out, terminal, stdin */
 	int ns_fd[RC_NS_MAX];       /* namespaces to join, -1: none */
 	bool new_net;               /* a fresh network namespace: bring lo up */
-	struct rc_seccomp *seccomp; /* the config's filter, NULL: none */
+	struct rc_seccomp *seccomp; /* the container's filter (secopt.h), NULL: none */
 };
 
-/* What the child writes to err_wr when it cannot get to exec. */
+/* What the child writes to the report pipe when it cannot get to exec. */
 struct rc_child_report {
 	int status;                 /* 125, 126 or 127 */
 	char msg[RC_ERR_MSG_MAX];
@@ -38,10 +38,6 @@ struct rc_child_report {
 /* Report why the process could not exec, as status (125, 126 or 127),
  * and exit with it. */
 _Noreturn void rc_child_fail(const struct rc_child *c, int status, const struct rc_err *e);
-
-/* The CLONE_NEW* flag of each rc_ns, and its name under /proc/PID/ns. */
-extern const int rc_ns_clone_flag[RC_NS_MAX];
-extern const char *const rc_ns_proc_name[RC_NS_MAX];
 
 /* For rc-exec, in a child forked into the container's pid namespace: wait
  * for the go (the parent has moved us into the container's cgroup), join

@@ -5,8 +5,10 @@
 #include "lifecycle/ctr.h"
 #include "runtime/cgroups.h"
 #include "runtime/child.h"
+#include "runtime/defaults.h"
 #include "runtime/launch.h"
 #include "runtime/run.h"
+#include "runtime/secopt.h"
 #include "runtime/spec.h"
 
 #include <errno.h>
@@ -29,18 +31,18 @@ static int open_ns(pid_t pid, int *fds, struct rc_err *e)
 		struct stat a, b;
 
 		fds[k] = -1;
-		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, rc_ns_proc_name[k]);
-		snprintf(self, sizeof self, "/proc/self/ns/%s", rc_ns_proc_name[k]);
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, rc_ns_names[k].proc);
+		snprintf(self, sizeof self, "/proc/self/ns/%s", rc_ns_names[k].proc);
 		if (stat(path, &a) < 0) {
 			if (errno == ENOENT && k == RC_NS_CGROUP)
 				continue; /* a kernel without cgroup namespaces */
-			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_proc_name[k]);
+			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_names[k].proc);
 		}
 		if (stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
 			continue;
 		fds[k] = open(path, O_RDONLY | O_CLOEXEC);
 		if (fds[k] < 0)
-			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_proc_name[k]);
+			return rc_errf(e, errno, "opening the container's %s namespace", rc_ns_names[k].proc);
 	}
 	return 0;
 }
@@ -89,6 +91,20 @@ static pid_t fork_in_pidns(int pidns, struct rc_err *e)
 	return pid;
 }
 
+/* The filter the container's first process got (secopt.h). */
+static int build_seccomp(const struct rc_spec *spec, int dirfd, struct rc_seccomp **ret,
+			 struct rc_err *e)
+{
+	_cleanup_free_ char *text = NULL;
+
+	*ret = NULL;
+	if (rc_spec_seccomp(spec, &text, e) < 0)
+		return -1;
+	if (text && rc_seccomp_build_cached(text, dirfd, RC_SECCOMP_CACHE, ret, e) < 0)
+		return rc_err_prefix(e, "the seccomp filter");
+	return 0;
+}
+
 static int run(const struct rc_exec_opts *o, const struct rc_ctr *ctr, struct rc_spec *spec,
 	       int *ret_status, struct rc_err *e)
 {
@@ -101,7 +117,7 @@ static int run(const struct rc_exec_opts *o, const struct rc_ctr *ctr, struct rc
 
 	if (container_ns(o, ctr, c.ns_fd, e) < 0)
 		goto out;
-	if (spec->seccomp && rc_seccomp_build(spec->seccomp, &c.seccomp, e) < 0)
+	if (build_seccomp(spec, ctr->dir_fd, &c.seccomp, e) < 0)
 		goto out;
 	if (rc_launch_prepare(&l, o->ov.tty, o->ov.interactive, e) < 0)
 		goto out;
@@ -144,6 +160,10 @@ int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e)
 		return rc_errf(e, 0, "container %s is not running", o->name);
 	if (rc_spec_load(c.dir_fd, RC_FILE_CONFIG, &spec, e) < 0)
 		return rc_err_prefix(e, "container %s", o->name);
+	if (rc_security_restore(c.dir_fd, &spec, e) < 0) {
+		rc_spec_free(&spec);
+		return rc_err_prefix(e, "container %s", o->name);
+	}
 	/* Before anything of the container's can see us. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	r = rc_overrides_apply(&o->ov, &spec, NULL, e);

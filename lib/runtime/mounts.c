@@ -3,6 +3,7 @@
 #include "runtime/cgroups.h"
 #include "base/cleanup.h"
 #include "base/safepath.h"
+#include "runtime/defaults.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -106,11 +107,6 @@ static int remount_bind(int rootfd, const char *dest, unsigned long flags, struc
 	return 0;
 }
 
-static const struct { const char *name; unsigned maj, min; } devices[] = {
-	{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
-	{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
-};
-
 static const struct { const char *name, *target; } dev_links[] = {
 	{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 	{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
@@ -124,12 +120,13 @@ static int populate_dev(int rootfd, struct rc_err *e)
 
 	if (dfd < 0)
 		return rc_errf(e, -dfd, "opening /dev");
-	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
-		if (mknodat(dfd, devices[i].name, S_IFCHR | 0666,
-			    makedev(devices[i].maj, devices[i].min)) < 0 && errno != EEXIST)
-			return rc_errf(e, errno, "creating /dev/%s", devices[i].name);
-		if (fchmodat(dfd, devices[i].name, 0666, 0) < 0)
-			return rc_errf(e, errno, "chmod /dev/%s", devices[i].name);
+	for (size_t i = 0; i < rc_default_ndev_nodes; i++) {
+		const struct rc_dev_node *d = &rc_default_dev_nodes[i];
+		if (mknodat(dfd, d->name, S_IFCHR | 0666, makedev(d->major, d->minor)) < 0 &&
+		    errno != EEXIST)
+			return rc_errf(e, errno, "creating /dev/%s", d->name);
+		if (fchmodat(dfd, d->name, 0666, 0) < 0)
+			return rc_errf(e, errno, "chmod /dev/%s", d->name);
 	}
 	for (size_t i = 0; i < sizeof dev_links / sizeof *dev_links; i++)
 		if (symlinkat(dev_links[i].target, dfd, dev_links[i].name) < 0 && errno != EEXIST)

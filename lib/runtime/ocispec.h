@@ -1,14 +1,16 @@
 /* ocispec.h - an OCI runtime-spec config.json made from an image config,
  * with docker's defaults.
  *
- * process: args = Entrypoint + Cmd, env = Env (PATH defaulted, HOSTNAME and
- * HOME added as docker does), cwd = WorkingDir (default "/"), user from User
- * resolved against the rootfs's /etc/passwd and /etc/group (users.h); docker's
- * default capability set (bounding, effective, permitted), noNewPrivileges,
- * RLIMIT_NOFILE 1024 soft and at most this host's hard limit; hostname;
- * docker's default mounts, masked and read-only paths and device rules;
- * namespaces pid, network, ipc, uts, mount, cgroup; the image's StopSignal
- * as the annotation org.opencontainers.image.stopSignal.
+ * The defaults (defaults.h): docker's capability set (bounding, effective,
+ * permitted), noNewPrivileges, RLIMIT_NOFILE 1024 soft and at most this
+ * host's hard limit, PATH, docker's mounts, masked and read-only paths and
+ * device rules, namespaces pid, network, ipc, uts, cgroup and mount, and
+ * docker's seccomp profile resolved for that capability set (sysprofile.h).
+ * From the image: args = Entrypoint + Cmd, env = Env (PATH defaulted,
+ * HOSTNAME and HOME added as docker does), cwd = WorkingDir (default "/"),
+ * user from User resolved against the rootfs's /etc/passwd and /etc/group
+ * (users.h); hostname; the image's StopSignal (checked) as the annotation
+ * org.opencontainers.image.stopSignal.
  */
 #ifndef RC_OCISPEC_H
 #define RC_OCISPEC_H
@@ -19,6 +21,11 @@
 #include "base/err.h"
 
 #define RC_OCI_STOPSIGNAL "org.opencontainers.image.stopSignal"
+/* docker's defaults alone, as a config.json for an image with no settings
+ * (no args; env PATH; cwd "/"; user 0:0; no hostname). *ret is a new
+ * reference. */
+int rc_oci_defaults(json_t **ret, struct rc_err *e);
+
 /* The config.json for image_config (the image config blob, parsed) with
  * hostname; rootfd is the unpacked rootfs, read for /etc/passwd and
  * /etc/group (resolved inside it). *ret is a new reference. */

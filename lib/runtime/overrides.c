@@ -1,6 +1,7 @@
 /* overrides.c - the command line over config.json; see overrides.h. */
 #include "runtime/overrides.h"
 #include "base/cleanup.h"
+#include "runtime/secopt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -158,6 +159,9 @@ int rc_overrides_apply(const struct rc_overrides *o, struct rc_spec *s, struct r
 			return -1;
 	if (o->read_only)
 		s->root_ro = true;
+	for (size_t i = 0; o->secopts && o->secopts[i]; i++)
+		if (rc_security_opt(s, o->secopts[i], e) < 0)
+			return -1;
 	if (l)
 		apply_limits(o, s, l);
 	return 0;
@@ -167,5 +171,6 @@ void rc_overrides_free(struct rc_overrides *o)
 {
 	rc_strv_free(o->env);
 	rc_strv_free(o->volumes);
-	o->env = o->volumes = NULL;
+	rc_strv_free(o->secopts);
+	o->env = o->volumes = o->secopts = NULL;
 }

@@ -31,6 +31,7 @@ struct rc_overrides {
 	const char *hostname;
 	char **volumes;          /* SRC:DST[:ro|rw] */
 	bool read_only;
+	char **secopts;          /* --security-opt, in order (secopt.h) */
 	int64_t memory;          /* bytes, -1: the config's */
 	int64_t cpu_quota;       /* -1: the config's */
 	uint64_t cpu_period;

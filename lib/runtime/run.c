@@ -8,6 +8,7 @@
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
 #include "lifecycle/monitor.h"
+#include "runtime/secopt.h"
 #include "runtime/sysfilter.h"
 #include "runtime/tty.h"
 
@@ -247,13 +248,42 @@ static int check_sysctls(const struct rc_run *r, const struct rc_child *c, struc
 	return 0;
 }
 
+/* The container's filter (secopt.h), compiled now so that a bad profile
+ * stops the start before anything runs, and recorded for rc-exec. */
+static int prepare_seccomp(const struct rc_run *r, struct rc_child *c, struct rc_err *e)
+{
+	_cleanup_free_ char *text = NULL;
+
+	if (rc_spec_seccomp(r->spec, &text, e) < 0)
+		return -1;
+	if (text && rc_seccomp_build_cached(text, r->dir_fd, RC_SECCOMP_CACHE, &c->seccomp, e) < 0)
+		return rc_err_prefix(e, "the seccomp filter");
+	if (r->dir_fd >= 0 && rc_security_record(r->dir_fd, r->spec, text, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* The container's cgroup, with the limits and the config's device rules. */
+static int create_cgroup(struct run_state *st, struct rc_err *e)
+{
+	const struct rc_run *r = st->r;
+	_cleanup_free_ struct rc_device_rule *rules = NULL;
+	struct rc_cgroup_devices dev;
+
+	if (rc_spec_device_rules(r->spec, &rules, &dev.n, e) < 0)
+		return -1;
+	dev.rules = rules;
+	return rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->cgroup,
+				&r->limits, &dev, &st->cg, e);
+}
+
 static uint64_t clone_flags(const struct rc_run *r, const struct rc_child *c)
 {
 	uint64_t f = CLONE_NEWNS;
 
 	for (int k = 0; k < RC_NS_MAX; k++)
 		if (r->spec->ns[k] && c->ns_fd[k] < 0 && k != RC_NS_CGROUP && k != RC_NS_NET)
-			f |= (uint64_t)rc_ns_clone_flag[k];
+			f |= (uint64_t)rc_ns_names[k].clone_flag;
 	if (c->new_net)
 		f |= CLONE_NEWNET;
 	return f;
@@ -308,18 +338,15 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 	st.began = true;
 	if (prepare_etc(&st, e) < 0)
 		goto out;
-	if (r->spec->seccomp && rc_seccomp_build(r->spec->seccomp, &c.seccomp, e) < 0) {
-		rc_err_prefix(e, "reading linux.seccomp");
+	if (prepare_seccomp(r, &c, e) < 0)
 		goto out;
-	}
 	if (open_namespaces(r, &c, e) < 0)
 		goto out;
 	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&
 		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
 	if (check_sysctls(r, &c, e) < 0)
 		goto out;
-	if (rc_cgroup_create(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->cgroup,
-			     &r->limits, &st.cg, e) < 0)
+	if (create_cgroup(&st, e) < 0)
 		goto out;
 	if (rc_launch_prepare(&l, r->tty, r->interactive, e) < 0)
 		goto out;

@@ -2,6 +2,7 @@
 #include "runtime/spec.h"
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "runtime/ocispec.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,15 +12,6 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-
-/* CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID SETFCAP
- * SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL AUDIT_WRITE */
-const uint64_t rc_docker_caps =
-	1ULL << CAP_CHOWN | 1ULL << CAP_DAC_OVERRIDE | 1ULL << CAP_FSETID |
-	1ULL << CAP_FOWNER | 1ULL << CAP_MKNOD | 1ULL << CAP_NET_RAW |
-	1ULL << CAP_SETGID | 1ULL << CAP_SETUID | 1ULL << CAP_SETFCAP |
-	1ULL << CAP_SETPCAP | 1ULL << CAP_NET_BIND_SERVICE | 1ULL << CAP_SYS_CHROOT |
-	1ULL << CAP_KILL | 1ULL << CAP_AUDIT_WRITE;
 
 void rc_strv_free(char **v)
 {
@@ -110,7 +102,9 @@ void rc_spec_free(struct rc_spec *s)
 	rc_strv_free(s->masked);
 	rc_strv_free(s->readonly);
 	free(s->seccomp);
+	free(s->seccomp_profile);
 	rc_strv_free(s->sysctl);
+	free(s->devices);
 	memset(s, 0, sizeof *s);
 }
 
@@ -423,10 +417,66 @@ static int parse_mounts(json_t *ms, struct rc_spec *s, struct rc_err *e)
 	return 0;
 }
 
-static const char *const ns_names[RC_NS_MAX] = {
-	[RC_NS_PID] = "pid", [RC_NS_NET] = "network", [RC_NS_MNT] = "mount",
-	[RC_NS_IPC] = "ipc", [RC_NS_UTS] = "uts", [RC_NS_CGROUP] = "cgroup",
-};
+/* One linux.resources.devices entry: allow, type (default "a"), major and
+ * minor (absent or -1: any), access (default "rwm"). */
+static int parse_device(json_t *d, size_t i, struct rc_device_rule *r, struct rc_err *e)
+{
+	json_t *allow = json_object_get(d, "allow"), *type = json_object_get(d, "type");
+	json_t *access = json_object_get(d, "access");
+	const char *t = type && !json_is_null(type) ? json_string_value(type) : "a";
+	int64_t maj = -1, min = -1;
+
+	if (!json_is_object(d) || !json_is_boolean(allow))
+		return rc_errf(e, 0, "linux.resources.devices[%zu]: no allow (true or false)", i);
+	if (!t || (strcmp(t, "a") && strcmp(t, "c") && strcmp(t, "b")))
+		return rc_errf(e, 0, "linux.resources.devices[%zu]: type must be a, c or b", i);
+	if (get_int(json_object_get(d, "major"), "linux.resources.devices.major", &maj, e) < 0 ||
+	    get_int(json_object_get(d, "minor"), "linux.resources.devices.minor", &min, e) < 0)
+		return -1;
+	if (maj < -1 || maj > INT32_MAX || min < -1 || min > INT32_MAX)
+		return rc_errf(e, 0, "linux.resources.devices[%zu]: major or minor out of range", i);
+	*r = (struct rc_device_rule){ json_is_true(allow), t[0], maj, min, RC_DEV_ALL };
+	if (access && !json_is_null(access) &&
+	    (!json_is_string(access) || rc_device_access_parse(json_string_value(access), &r->access) < 0))
+		return rc_errf(e, 0, "linux.resources.devices[%zu]: access must be made of r, w and m", i);
+	return 0;
+}
+
+static int parse_devices(json_t *ds, struct rc_spec *s, struct rc_err *e)
+{
+	size_t i;
+	json_t *d;
+
+	if (!ds || json_is_null(ds))
+		return 0;
+	if (!json_is_array(ds))
+		return rc_errf(e, 0, "linux.resources.devices: not an array");
+	s->devices = calloc(json_array_size(ds) + 1, sizeof *s->devices);
+	if (!s->devices)
+		return rc_errf(e, ENOMEM, "allocating");
+	json_array_foreach(ds, i, d)
+		if (parse_device(d, i, &s->devices[s->ndevices++], e) < 0)
+			return -1;
+	s->has_devices = true;
+	return 0;
+}
+
+int rc_spec_device_rules(const struct rc_spec *s, struct rc_device_rule **ret, size_t *nret,
+			 struct rc_err *e)
+{
+	const struct rc_device_rule *own = s->has_devices ? s->devices : rc_default_devices;
+	size_t nown = s->has_devices ? s->ndevices : rc_default_ndevices;
+	struct rc_device_rule *r = calloc(nown + rc_builtin_ndevices, sizeof *r);
+
+	if (!r)
+		return rc_errf(e, ENOMEM, "allocating");
+	if (nown)
+		memcpy(r, own, nown * sizeof *r);
+	memcpy(r + nown, rc_builtin_devices, rc_builtin_ndevices * sizeof *r);
+	*ret = r;
+	*nret = nown + rc_builtin_ndevices;
+	return 0;
+}
 
 static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 {
@@ -443,7 +493,7 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 		if (!type)
 			return rc_errf(e, 0, "linux.namespaces[%zu]: no type", i);
 		for (k = 0; k < RC_NS_MAX; k++)
-			if (!strcmp(type, ns_names[k]))
+			if (!strcmp(type, rc_ns_names[k].oci))
 				break;
 		if (k == RC_NS_MAX) {
 			if (!strcmp(type, "time"))
@@ -490,7 +540,8 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 			return -1;
 		s->cpu_period = period > 0 ? (uint64_t)period : 0;
 		v = json_object_get(res, "pids");
-		if (get_int(json_object_get(v, "limit"), "pids.limit", &s->pids_limit, e) < 0)
+		if (get_int(json_object_get(v, "limit"), "pids.limit", &s->pids_limit, e) < 0 ||
+		    parse_devices(json_object_get(res, "devices"), s, e) < 0)
 			return -1;
 		if (json_is_integer(json_object_get(v, "limit")) && s->pids_limit <= 0)
 			s->pids_limit = -1; /* runc: 0 or less is no limit */
@@ -570,38 +621,16 @@ int rc_spec_load(int dirfd, const char *name, struct rc_spec *ret, struct rc_err
 	return 0;
 }
 
-/* Docker's defaults, written as the config rc-unpack writes. */
-static const char default_config[] =
-"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},"
-"\"process\":{\"args\":[\"/bin/sh\"],"
-"\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"],"
-"\"cwd\":\"/\",\"user\":{\"uid\":0,\"gid\":0},"
-"\"capabilities\":{\"bounding\":%s,\"effective\":%s,\"permitted\":%s},"
-"\"noNewPrivileges\":true},"
-"\"mounts\":["
-"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\",\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
-"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]},"
-"{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]},"
-"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
-"{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"ro\",\"nosuid\",\"noexec\",\"nodev\"]},"
-"{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\",\"options\":[\"nosuid\",\"noexec\",\"nodev\"]},"
-"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=67108864\"]}],"
-"\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
-"{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
-"\"maskedPaths\":[\"/proc/asound\",\"/proc/acpi\",\"/proc/kcore\",\"/proc/keys\","
-"\"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\",\"/proc/sched_debug\","
-"\"/proc/scsi\",\"/sys/firmware\",\"/sys/devices/virtual/powercap\"],"
-"\"readonlyPaths\":[\"/proc/bus\",\"/proc/fs\",\"/proc/irq\",\"/proc/sys\",\"/proc/sysrq-trigger\"]}}";
-
+/* Docker's defaults, as rc-unpack writes them, with sh as the command. */
 int rc_spec_default(struct rc_spec *ret, struct rc_err *e)
 {
-	static const char caps[] =
-		"[\"CAP_CHOWN\",\"CAP_DAC_OVERRIDE\",\"CAP_FSETID\",\"CAP_FOWNER\",\"CAP_MKNOD\","
-		"\"CAP_NET_RAW\",\"CAP_SETGID\",\"CAP_SETUID\",\"CAP_SETFCAP\",\"CAP_SETPCAP\","
-		"\"CAP_NET_BIND_SERVICE\",\"CAP_SYS_CHROOT\",\"CAP_KILL\",\"CAP_AUDIT_WRITE\"]";
+	json_auto_t *j = NULL;
 	_cleanup_free_ char *text = NULL;
 
-	if (asprintf(&text, default_config, caps, caps, caps) < 0)
+	if (rc_oci_defaults(&j, e) < 0)
+		return -1;
+	if (json_object_set_new(json_object_get(j, "process"), "args", json_pack("[s]", "/bin/sh")) < 0 ||
+	    !(text = json_dumps(j, JSON_COMPACT)))
 		return rc_errf(e, ENOMEM, "allocating");
 	return rc_spec_parse(text, ret, e);
 }

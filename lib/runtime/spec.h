@@ -4,7 +4,8 @@
  * rc_spec_load() accepts any valid OCI runtime-spec config; fields rc does
  * not implement are ignored when harmless and refused when ignoring them
  * would weaken isolation (a user namespace, a pid namespace path).
- * rc_spec_default() gives docker's defaults for a bare root filesystem.
+ * rc_spec_default() gives docker's defaults (defaults.h) for a bare root
+ * filesystem.
  */
 #ifndef RC_SPEC_H
 #define RC_SPEC_H
@@ -17,6 +18,8 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "runtime/defaults.h"
+#include "runtime/devices.h"
 
 struct rc_mount {
 	char *dest;             /* absolute path inside the container */
@@ -33,9 +36,6 @@ struct rc_rlimit {
 	int resource;           /* RLIMIT_* */
 	rlim_t soft, hard;
 };
-
-/* Namespace indexes for rc_spec.ns_path / ns_flags. */
-enum rc_ns { RC_NS_PID, RC_NS_NET, RC_NS_MNT, RC_NS_IPC, RC_NS_UTS, RC_NS_CGROUP, RC_NS_MAX };
 
 struct rc_spec {
 	char **args;            /* NULL-terminated; may be empty (args[0] == NULL) */
@@ -67,12 +67,14 @@ struct rc_spec {
 	int64_t cpu_quota;      /* us per period, -1 none */
 	uint64_t cpu_period;    /* us, 0 default */
 	int64_t pids_limit;     /* > 0 the limit, -1 none asked for, 0 not set */
+	struct rc_device_rule *devices; /* linux.resources.devices */
+	size_t ndevices;
+	bool has_devices;       /* the config has the list (else docker's apply) */
 	char *seccomp;          /* linux.seccomp as JSON text, NULL: none */
+	char *seccomp_profile;  /* --security-opt seccomp=FILE: docker's format, to resolve */
+	bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
 	char **sysctl;          /* linux.sysctl as "key=value" (namespaced keys only) */
 };
-
-/* Docker's default capability set as a bit mask of CAP_* numbers. */
-extern const uint64_t rc_docker_caps;
 
 /* Parse config.json text. */
 int rc_spec_parse(const char *json, struct rc_spec *ret, struct rc_err *e);
@@ -85,6 +87,12 @@ int rc_spec_rootfs(const struct rc_spec *s, const char *bundle, char out[static 
 /* Fill *ret with docker's defaults (sh, PATH, caps, mounts, masks). */
 int rc_spec_default(struct rc_spec *ret, struct rc_err *e);
 void rc_spec_free(struct rc_spec *s);
+
+/* The device cgroup rules for the container: the config's (docker's when
+ * it has none), then the devices every container gets (defaults.h).
+ * *ret is malloc'd. */
+int rc_spec_device_rules(const struct rc_spec *s, struct rc_device_rule **ret, size_t *nret,
+			 struct rc_err *e);
 
 /* Whether a sysctl key belongs to the container's own IPC or network
  * namespace (the only ones a container may set). */

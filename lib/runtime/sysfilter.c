@@ -1,17 +1,28 @@
 /* sysfilter.c - OCI seccomp profiles through libseccomp; see sysfilter.h. */
 #include "runtime/sysfilter.h"
+#include "base/cleanup.h"
+#include "base/fs.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+/* The compiled program: what the kernel loads. */
 struct rc_seccomp {
-	scmp_filter_ctx ctx;
+	struct sock_filter *insn;
+	size_t len;
 };
 
 static int action_of(const char *name, json_t *errno_ret, uint32_t *ret, struct rc_err *e)
@@ -152,12 +163,38 @@ static int build(json_t *j, scmp_filter_ctx ctx, uint32_t def, struct rc_err *e)
 	return 0;
 }
 
-int rc_seccomp_build(const char *text, struct rc_seccomp **ret, struct rc_err *e)
+/* libseccomp's program for ctx, read back from a memfd. */
+static int export_bpf(scmp_filter_ctx ctx, struct rc_seccomp *f, struct rc_err *e)
+{
+	_cleanup_close_ int fd = memfd_create("rc-seccomp", MFD_CLOEXEC);
+	off_t size;
+	int r;
+
+	if (fd < 0)
+		return rc_errf(e, errno, "seccomp: creating a memfd");
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return rc_errf(e, -r, "seccomp: generating the filter");
+	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 || size % sizeof *f->insn || size / sizeof *f->insn > BPF_MAXINSNS)
+		return rc_errf(e, size < 0 ? errno : E2BIG, "seccomp: the filter has %lld bytes",
+			       (long long)size);
+	f->insn = malloc((size_t)size);
+	if (!f->insn)
+		return rc_errf(e, ENOMEM, "allocating");
+	if (pread(fd, f->insn, (size_t)size, 0) != size)
+		return rc_errf(e, errno, "seccomp: reading the filter back");
+	f->len = (size_t)size / sizeof *f->insn;
+	return 0;
+}
+
+static int compile(const char *text, struct rc_seccomp *f, struct rc_err *e)
 {
 	json_auto_t *j = NULL;
 	json_error_t jerr;
-	struct rc_seccomp *f;
+	scmp_filter_ctx ctx;
 	uint32_t def;
+	int r;
 
 	j = json_loads(text, 0, &jerr);
 	if (!j || !json_is_object(j))
@@ -167,17 +204,25 @@ int rc_seccomp_build(const char *text, struct rc_seccomp **ret, struct rc_err *e
 	if (action_of(json_string_value(json_object_get(j, "defaultAction")),
 		      json_object_get(j, "defaultErrnoRet"), &def, e) < 0)
 		return rc_err_prefix(e, "defaultAction");
-	f = calloc(1, sizeof *f);
+	ctx = seccomp_init(def);
+	if (!ctx)
+		return rc_errf(e, 0, "seccomp: cannot create a filter");
+	/* no_new_privs is the config's business, not libseccomp's. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	r = build(j, ctx, def, e);
+	if (r == 0)
+		r = export_bpf(ctx, f, e);
+	seccomp_release(ctx);
+	return r;
+}
+
+int rc_seccomp_build(const char *text, struct rc_seccomp **ret, struct rc_err *e)
+{
+	struct rc_seccomp *f = calloc(1, sizeof *f);
+
 	if (!f)
 		return rc_errf(e, ENOMEM, "allocating");
-	f->ctx = seccomp_init(def);
-	if (!f->ctx) {
-		free(f);
-		return rc_errf(e, 0, "seccomp: cannot create a filter");
-	}
-	/* no_new_privs is the config's business, not libseccomp's. */
-	seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, 0);
-	if (build(j, f->ctx, def, e) < 0) {
+	if (compile(text, f, e) < 0) {
 		rc_seccomp_free(f);
 		return -1;
 	}
@@ -185,12 +230,117 @@ int rc_seccomp_build(const char *text, struct rc_seccomp **ret, struct rc_err *e
 	return 0;
 }
 
+/* ---- the cache ------------------------------------------------------------ */
+
+/*
+ * "rc-seccomp-bpf 2 LIBSECCOMP ARCH TEXTLEN NINSNS SUM\n", the profile's
+ * text, the program. The cached program is used only when the profile is
+ * the same text, byte for byte, compiled by this libseccomp for this machine,
+ * and its bytes are whole (SUM: FNV-1a of the program, against a write cut
+ * short). Nothing cryptographic: whoever can write the cache can write
+ * config.json beside it, and OpenSSL's start-up would cost a start more
+ * memory than the whole rest of rc-unshare.
+ */
+#define CACHE_MAGIC "rc-seccomp-bpf 2"
+#define CACHE_MAX (1u << 20)
+
+static uint64_t fnv1a(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 14695981039346656037ULL;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void cache_tag(char *buf, size_t len)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	snprintf(buf, len, "%u.%u.%u %u", v->major, v->minor, v->micro, seccomp_arch_native());
+}
+
+/* The cached program when the cache holds this text's; NULL otherwise. */
+static int cache_read(int dirfd, const char *name, const char *text, struct rc_seccomp **ret,
+		      struct rc_err *e)
+{
+	_cleanup_free_ char *buf = NULL;
+	char tag[64], want[64], ver[32], arch[32];
+	unsigned long long sum;
+	size_t len, tlen, n, textlen = strlen(text);
+	struct rc_seccomp *f;
+	const char *body;
+	struct rc_err ignore = { 0 };
+
+	*ret = NULL;
+	if (rc_read_file_at(dirfd, name, CACHE_MAX, &buf, &len, &ignore) < 0)
+		return 0; /* none yet, or unreadable: compile */
+	body = memchr(buf, '\n', len);
+	cache_tag(want, sizeof want);
+	if (!body || sscanf(buf, CACHE_MAGIC " %31s %31s %zu %zu %llx\n", ver, arch, &tlen, &n, &sum) != 5)
+		return 0;
+	body++;
+	snprintf(tag, sizeof tag, "%s %s", ver, arch);
+	if (strcmp(tag, want) || tlen != textlen || n == 0 || n > BPF_MAXINSNS ||
+	    len - (size_t)(body - buf) != tlen + n * sizeof(struct sock_filter) ||
+	    memcmp(body, text, tlen) || fnv1a(body + tlen, n * sizeof(struct sock_filter)) != sum)
+		return 0;
+	f = calloc(1, sizeof *f);
+	if (!f || !(f->insn = malloc(n * sizeof *f->insn))) {
+		free(f);
+		return rc_errf(e, ENOMEM, "allocating");
+	}
+	memcpy(f->insn, body + tlen, n * sizeof *f->insn);
+	f->len = n;
+	*ret = f;
+	return 0;
+}
+
+static void cache_write(int dirfd, const char *name, const char *text, const struct rc_seccomp *f)
+{
+	size_t plen = f->len * sizeof *f->insn, tlen = strlen(text);
+	char tag[64], head[160];
+	_cleanup_free_ char *buf = NULL;
+	struct rc_err ignore = { 0 };
+	int n;
+
+	cache_tag(tag, sizeof tag);
+	n = snprintf(head, sizeof head, CACHE_MAGIC " %s %zu %zu %016llx\n", tag, tlen, f->len,
+		     (unsigned long long)fnv1a(f->insn, plen));
+	if (n < 0 || (size_t)n >= sizeof head || (size_t)n + tlen + plen > CACHE_MAX)
+		return;
+	buf = malloc((size_t)n + tlen + plen);
+	if (!buf)
+		return;
+	memcpy(buf, head, (size_t)n);
+	memcpy(buf + n, text, tlen);
+	memcpy(buf + n + tlen, f->insn, plen);
+	/* A cache: failing to write it only costs the next start a compile. */
+	rc_write_file_nosync_at(dirfd, name, buf, (size_t)n + tlen + plen, 0600, &ignore);
+}
+
+int rc_seccomp_build_cached(const char *text, int dirfd, const char *name, struct rc_seccomp **ret,
+			    struct rc_err *e)
+{
+	if (dirfd < 0)
+		return rc_seccomp_build(text, ret, e);
+	if (cache_read(dirfd, name, text, ret, e) < 0)
+		return -1;
+	if (*ret)
+		return 0;
+	if (rc_seccomp_build(text, ret, e) < 0)
+		return -1;
+	cache_write(dirfd, name, text, *ret);
+	return 0;
+}
+
 int rc_seccomp_load(struct rc_seccomp *f, struct rc_err *e)
 {
-	int r = seccomp_load(f->ctx);
+	struct sock_fprog prog = { .len = (unsigned short)f->len, .filter = f->insn };
 
-	if (r < 0)
-		return rc_errf(e, -r, "loading the seccomp filter");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		return rc_errf(e, errno, "loading the seccomp filter");
 	return 0;
 }
 
@@ -198,6 +348,6 @@ void rc_seccomp_free(struct rc_seccomp *f)
 {
 	if (!f)
 		return;
-	seccomp_release(f->ctx);
+	free(f->insn);
 	free(f);
 }

@@ -42,7 +42,7 @@ int main(void)
 	fputs("cpuset cpu io memory hugetlb pids\n", f);
 	fclose(f);
 	ok(rc_cgroup_version(base) == 1, "a plain directory is not cgroup2");
-	ok(rc_cgroup_create(base, 2, "web", &lim, &cg, &e) == 0, "creating rc/web on a v2 tree");
+	ok(rc_cgroup_create(base, 2, "web", &lim, NULL, &cg, &e) == 0, "creating rc/web on a v2 tree");
 	snprintf(dir, sizeof dir, "%s/rc/web", base);
 	is_str(rc_cgroup_path(cg), dir, "the cgroup is rc/NAME");
 	is_str((s = slurp(base, "cgroup.subtree_control")), "+pids", "controllers are enabled at the root (last write)");
@@ -97,7 +97,7 @@ int main(void)
 		}
 		snprintf(name, sizeof name, "unit-%d", (int)getpid());
 		e.msg[0] = 0;
-		ok(rc_cgroup_create(v2, 0, name, &none, &cg, &e) == 0, "a real cgroup2 rc/NAME is made (%s)", e.msg);
+		ok(rc_cgroup_create(v2, 0, name, &none, NULL, &cg, &e) == 0, "a real cgroup2 rc/NAME is made (%s)", e.msg);
 		ok(cg && rc_cgroup_enter(cg, kid, &e) == 0, "a process enters it");
 		snprintf(procs, sizeof procs, "%s/cgroup.procs", rc_cgroup_path(cg));
 		got = NULL;

@@ -14,13 +14,13 @@ int main(void)
 	char **env = NULL;
 	struct rc_mount m = { 0 };
 
-	TAP_PLAN(30);
+	TAP_PLAN(38);
 
 	ok(rc_spec_default(&s, &e) == 0, "the default config parses");
 	is_str(s.args[0], "/bin/sh", "the default command is /bin/sh");
-	ok(s.cap_bnd == rc_docker_caps && s.cap_eff == rc_docker_caps && s.cap_prm == rc_docker_caps,
-	   "the default capabilities are docker's");
-	ok(rc_docker_caps == 0xa80425fbULL, "docker's set is a80425fb");
+	ok(s.cap_bnd == rc_default_caps_mask() && s.cap_eff == rc_default_caps_mask() &&
+	   s.cap_prm == rc_default_caps_mask(), "the default capabilities are docker's");
+	ok(rc_default_caps_mask() == 0xa80425fbULL, "docker's set is a80425fb");
 	ok(s.cap_inh == 0 && s.cap_amb == 0, "nothing inheritable or ambient by default");
 	ok(s.no_new_privs, "no_new_privs by default");
 	ok(s.ns[RC_NS_PID] && s.ns[RC_NS_NET] && s.ns[RC_NS_MNT] && s.ns[RC_NS_IPC] &&
@@ -33,7 +33,38 @@ int main(void)
 	ok(s.mounts[3].flags & MS_RDONLY, "/sys is read-only");
 	ok(s.mem_limit == -1 && s.pids_limit == 0 && s.cpu_quota == -1,
 	   "no resource limits in the default config (the pids default is the runtime's)");
+	ok(s.has_devices && s.ndevices == rc_default_ndevices && !s.devices[0].allow &&
+	   s.devices[0].type == 'a', "docker's device rules, starting with deny all");
+	ok(s.nrlimits == 1 && s.rlimits[0].resource == RLIMIT_NOFILE && s.rlimits[0].soft == 1024,
+	   "RLIMIT_NOFILE 1024 by default");
 	rc_spec_free(&s);
+
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"devices\":["
+			 "{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rw\"},"
+			 "{\"allow\":true,\"type\":\"b\",\"major\":7}]}}}", &s, &e) == 0,
+	   "a config's device rules parse (%s)", e.msg);
+	ok(s.ndevices == 3 && s.devices[1].allow && s.devices[1].type == 'c' && s.devices[1].major == 10 &&
+	   s.devices[1].minor == 229 && s.devices[1].access == (RC_DEV_READ | RC_DEV_WRITE) &&
+	   s.devices[2].minor == -1 && s.devices[2].access == RC_DEV_ALL,
+	   "type, major, minor (absent: any) and access (absent: rwm)");
+	struct rc_device_rule *rules = NULL;
+	size_t nrules = 0;
+	ok(rc_spec_device_rules(&s, &rules, &nrules, &e) == 0 && nrules == 3 + rc_default_ndevices - 1 &&
+	   rules[1].major == 10 && rules[3].type == 'c' && rules[3].access == RC_DEV_MKNOD,
+	   "the config's rules come first, then the devices every container gets");
+	free(rules);
+	rc_spec_free(&s);
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"}}", &s, &e) == 0 && !s.has_devices &&
+	   rc_spec_device_rules(&s, &rules, &nrules, &e) == 0 && nrules == 2 * rc_default_ndevices - 1 &&
+	   !rules[0].allow, "a config without rules gets docker's");
+	free(rules);
+	rc_spec_free(&s);
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"devices\":["
+			 "{\"allow\":true,\"type\":\"x\"}]}}}", &s, &e) < 0 && strstr(e.msg, "type must be"),
+	   "a bad device type is refused");
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"linux\":{\"resources\":{\"devices\":["
+			 "{\"allow\":true,\"access\":\"rwx\"}]}}}", &s, &e) < 0 && strstr(e.msg, "access"),
+	   "a bad device access is refused");
 
 	ok(rc_spec_parse("{ not json", &s, &e) < 0 && strstr(e.msg, "not valid JSON"), "bad JSON is refused");
 	ok(rc_spec_parse("[1]", &s, &e) < 0 && strstr(e.msg, "not a JSON object"), "a non-object is refused");
