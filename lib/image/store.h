@@ -19,18 +19,11 @@
 
 #include "base/digest.h"
 #include "base/err.h"
-
-#define RC_MEDIA_TYPE_MAX 128
+#include "image/descriptor.h"
 
 struct rc_store {
 	int dirfd;       /* images/ */
 	char path[4096]; /* images/ as a path, for messages */
-};
-
-struct rc_descriptor {
-	char media_type[RC_MEDIA_TYPE_MAX];
-	char digest[RC_DIGEST_LEN];
-	int64_t size;
 };
 
 /* Open $root/images, creating the layout when create is set. */
