@@ -2,6 +2,7 @@
 #include "runtime/cgroups.h"
 #include "base/cleanup.h"
 #include "base/err.h"
+#include "image/rootfs.h"
 #include "lifecycle/logfile.h"
 #include "lifecycle/monitor.h"
 #include "net/netns.h"
@@ -410,6 +411,9 @@ int main(int argc, char **argv)
 			rc_err_prefix(&e, "container %s", o.name);
 			goto fail;
 		}
+		/* an overlay rootfs is not mounted after a reboot */
+		if (rc_rootfs_mount(root, o.name, &e) < 0)
+			goto fail;
 		if (asprintf(&rp, "%s/%s", spec.root_path[0] == '/' ? "" : bundle, spec.root_path) < 0) {
 			rc_errf(&e, ENOMEM, "allocating");
 			goto fail;

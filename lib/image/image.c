@@ -164,6 +164,13 @@ out:
 	return r;
 }
 
+int rc_image_resolve(const struct rc_store *s, const char *image, struct rc_image *ret,
+		     struct rc_err *e)
+{
+	memset(ret, 0, sizeof *ret);
+	return resolve(s, image, ret, e);
+}
+
 int rc_image_load(const struct rc_store *s, const char *image, struct rc_image *ret,
 		  struct rc_err *e)
 {

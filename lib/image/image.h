@@ -39,4 +39,9 @@ int rc_image_load(const struct rc_store *s, const char *image, struct rc_image *
 		  struct rc_err *e);
 void rc_image_free(struct rc_image *img);
 
+/* Find image as rc_image_load does, filling only ret->ref and
+ * ret->manifest (nothing to free). */
+int rc_image_resolve(const struct rc_store *s, const char *image, struct rc_image *ret,
+		     struct rc_err *e);
+
 #endif

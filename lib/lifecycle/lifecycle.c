@@ -1,5 +1,6 @@
 /* lifecycle.c - rc-ps, rc-stop, rc-kill and rc-rm; see lifecycle.h. */
 #include "lifecycle/lifecycle.h"
+#include "image/rootfs.h"
 #include "runtime/cgroups.h"
 #include "base/cleanup.h"
 #include "base/fs.h"
@@ -182,6 +183,8 @@ int rc_ctr_rm(const char *root, const char *name, bool force, struct rc_err *e)
 	if (rc_net_down(root, name, false, &nothing, e) < 0)
 		return rc_err_prefix(e, "removing %s's network", name);
 	if (remove_leftovers(fd, root, name, e) < 0)
+		return rc_err_prefix(e, "removing %s", name);
+	if (rc_rootfs_unmount(fd, e) < 0) /* an overlay's mount (image/rootfs.h) */
 		return rc_err_prefix(e, "removing %s", name);
 	containers = rc_state_dir(root, "containers", false, e);
 	if (containers < 0 || rc_rm_rf_at(containers, name, e) < 0)
