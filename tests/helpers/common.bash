@@ -20,8 +20,9 @@ setup() {
 	export RC_ROOT
 }
 
-# Unmount the overlay rootfs of every container under $RC_ROOT (and of
-# unpacks a test killed), so that bats can remove its temporary directory.
+# Unmount the overlay rootfs of every container under $RC_ROOT, and any
+# mount under the test's own directory (another --root, a killed unpack's),
+# so that bats can remove its temporary directory.
 unmount_rootfs() {
 	local m
 	for m in "$RC_ROOT"/containers/*/rootfs "$RC_ROOT"/containers/.*.tmp-*/rootfs; do
@@ -29,6 +30,9 @@ unmount_rootfs() {
 			umount -l "$m" 2>/dev/null || true
 		fi
 	done
+	findmnt -rn -o TARGET | grep -F "${BATS_TEST_TMPDIR:-/nonexistent}/" | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null || true; done
+	return 0
 }
 
 # A file tree's listing for comparisons: path type mode uid gid size target.
