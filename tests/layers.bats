@@ -179,6 +179,25 @@ same_as_copy() { # image
 	same_as_copy bare
 }
 
+@test "a directory a layer has no entry for is stacked only over the same directory below" {
+	# the same owner, mode and attributes as the one made for it: stacked
+	crafted_image same dir:a file:a/one -- file:a/two
+	run rc-unpack same c1
+	[ "$output" = c1 ]
+	is_overlay c1
+	same_as_copy same
+	# another mode, or an extended attribute of its own: copied, saying why
+	crafted_image mode dir:a:0700 file:a/one -- file:a/two
+	run rc-unpack mode c2
+	[[ $output == *"warning: overlayfs cannot be used: layer 2 has entries under /a but no entry for it, where layer 1 has one of its own"* ]]
+	! is_overlay c2
+	[ "$(stat -c %a "$(rootfs c2)/a")" = 700 ]
+	crafted_image xa xattr:user.k=v dir:a file:a/one -- file:a/two
+	run rc-unpack xa c3
+	[[ $output == *"warning: overlayfs cannot be used"* ]]
+	[ "$(getfattr --only-values -n user.k "$(rootfs c3)/a")" = v ]
+}
+
 @test "an opaque root hides every lower layer from the mount" {
 	crafted_image opqroot dir:a file:a/f file:top -- file:.wh..wh..opq= file:mine
 	run rc-unpack opqroot c1

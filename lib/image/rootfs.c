@@ -134,14 +134,31 @@ struct check {
 	struct rc_err *e;
 };
 
+/* The same extended attributes (names and values) on two directories. */
+static bool same_xattrs(int a, int b)
+{
+	char la[4096], lb[4096], va[4096], vb[4096];
+	ssize_t na = flistxattr(a, la, sizeof la), nb = flistxattr(b, lb, sizeof lb);
+
+	if (na < 0 || nb < 0 || na != nb)
+		return false;
+	for (ssize_t i = 0; i < na; i += (ssize_t)strlen(la + i) + 1) {
+		ssize_t x = fgetxattr(a, la + i, va, sizeof va), y = fgetxattr(b, la + i, vb, sizeof vb);
+		if (x < 0 || x != y || memcmp(va, vb, (size_t)x))
+			return false;
+	}
+	return true;
+}
+
 static int check_note(char kind, const char *path, void *arg)
 {
 	struct check *c = arg;
+	_cleanup_close_ int own_fd = -1;
 	struct stat own, low;
 
 	if (kind != 'D' && kind != 'W')
 		return 0;
-	if (kind == 'D' && look_up(c->fds[c->i], path, &own, NULL) != 0)
+	if (kind == 'D' && look_up(c->fds[c->i], path, &own, &own_fd) != 0)
 		return rc_errf(c->e, errno, "layer %zu: cannot look at its directory %s", c->i + 1,
 			       path);
 	for (size_t j = c->st->first; j < c->i; j++) {
@@ -155,8 +172,10 @@ static int check_note(char kind, const char *path, void *arg)
 		if (kind == 'W')
 			return rc_errf(c->e, 0, "layer %zu whites out /%s from outside its own "
 				       "directories", c->i + 1, path);
+		/* the same directory as the one made here (security.selinux and
+		 * the like included), so that which one shows makes no difference */
 		if (!S_ISDIR(low.st_mode) || low.st_mode != own.st_mode || low.st_uid != own.st_uid ||
-		    low.st_gid != own.st_gid || fd < 0 || flistxattr(fd, NULL, 0) != 0)
+		    low.st_gid != own.st_gid || fd < 0 || own_fd < 0 || !same_xattrs(fd, own_fd))
 			return rc_errf(c->e, 0, "layer %zu has entries under /%s but no entry for it, "
 				       "where layer %zu has one of its own", c->i + 1, path, j + 1);
 	}
