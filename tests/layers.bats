@@ -37,7 +37,7 @@ same_as_copy() { # image
 	rc-unpack "$1" ov >/dev/null
 	rc-unpack --copy "$1" cp >/dev/null
 	is_overlay ov
-	! is_overlay cp
+	not is_overlay cp
 	tree "$(rootfs ov)" >"$BATS_TEST_TMPDIR/ov.list"
 	tree "$(rootfs cp)" >"$BATS_TEST_TMPDIR/cp.list"
 	diff -u "$BATS_TEST_TMPDIR/cp.list" "$BATS_TEST_TMPDIR/ov.list"
@@ -160,14 +160,14 @@ same_as_copy() { # image
 	run rc-unpack thru c1
 	[ "$status" -eq 0 ]
 	[[ $output == *"warning: overlayfs cannot be used: layer 2 has entries under /lib but no entry for it, where layer 1 has one of its own; making a full copy"* ]]
-	! is_overlay c1
+	not is_overlay c1
 	[ -f "$(rootfs c1)/usr/lib/x" ] && [ -L "$(rootfs c1)/lib" ]
 	# a hard link to a lower layer's file
 	crafted_image hl dir:d file:d/f -- dir:d 'hard:d/g>d/f'
 	run rc-unpack hl c2
 	[ "$status" -eq 0 ]
 	[[ $output == *"warning: overlayfs cannot be used: layer 2/2"*"hard link target 'd/f' is not in this layer"* ]]
-	! is_overlay c2
+	not is_overlay c2
 	[ "$(stat -c %h "$(rootfs c2)/d/f")" = 2 ]
 }
 
@@ -190,7 +190,7 @@ same_as_copy() { # image
 	crafted_image mode dir:a:0700 file:a/one -- file:a/two
 	run rc-unpack mode c2
 	[[ $output == *"warning: overlayfs cannot be used: layer 2 has entries under /a but no entry for it, where layer 1 has one of its own"* ]]
-	! is_overlay c2
+	not is_overlay c2
 	[ "$(stat -c %a "$(rootfs c2)/a")" = 700 ]
 	crafted_image xa xattr:user.k=v dir:a file:a/one -- file:a/two
 	run rc-unpack xa c3
@@ -324,7 +324,7 @@ same_as_copy() { # image
 	run rc-rm c1
 	[ "$status" -eq 0 ]
 	[ ! -e "$RC_ROOT/containers/c1" ]
-	! findmnt -n --mountpoint "$RC_ROOT/containers/c1/rootfs" >/dev/null
+	not findmnt -n --mountpoint "$RC_ROOT/containers/c1/rootfs" >/dev/null
 	[ "$(ls "$RC_ROOT/layers/sha256" | wc -l)" -eq 2 ]
 	[ "$(cat "$(rootfs c2)/var/www/index.html")" = "<h1>hello from rc</h1>" ]
 	# one whose mount is gone (a reboot)
@@ -354,7 +354,7 @@ same_as_copy() { # image
 	[ "$status" -eq 0 ]
 	[[ $output == *"warning: overlayfs cannot be used: "*"; making a full copy"* ]]
 	[ "${lines[-1]}" = c1 ]
-	! is_overlay c1
+	not is_overlay c1
 	[ ! -e "$RC_ROOT/containers/c1/layers" ] && [ ! -e "$RC_ROOT/containers/c1/upper" ]
 	[ "$(cat "$(rootfs c1)/var/www/index.html")" = "<h1>hello from rc</h1>" ]
 }
@@ -363,7 +363,7 @@ same_as_copy() { # image
 	store_layout "$TEST_IMAGES/oci"
 	run rc-unpack --copy httpd c1
 	[ "$output" = c1 ]
-	! is_overlay c1
+	not is_overlay c1
 	[ ! -e "$RC_ROOT/containers/c1/layers" ]
 	[ -z "$(ls -A "$RC_ROOT/layers/sha256" 2>/dev/null)" ]
 	[ -x "$(rootfs c1)/usr/local/bin/busybox" ]
@@ -521,7 +521,7 @@ count() { ls -A "$1" 2>/dev/null | wc -l; }
 	compgen -G "$RC_ROOT/images/ingest/pull.*" >/dev/null
 	run rc-gc
 	[ "$status" -eq 0 ]
-	! kill -0 "$pull" 2>/dev/null # it waited for the pull to end
+	not kill -0 "$pull" 2>/dev/null # it waited for the pull to end
 	wait "$pull" || { cat "$BATS_TEST_TMPDIR/pull.out"; false; }
 	[[ $output == "removed 0 blobs"* ]]
 	ref=$(rc-images -q | grep httpd)

@@ -9,6 +9,11 @@ load helpers/common
 # a rootfs stacked from the layer store), and as unpack-copy.bats (a link to
 # this file) with --copy, the full copy. Both must make the same trees.
 copy_mode() { [[ $BATS_TEST_FILENAME == *-copy.bats ]]; }
+# (common.bash puts the build's programs first on PATH in every test: the
+# --copy wrapper setup_file makes goes before them, here)
+if copy_mode; then
+	export PATH="$BATS_FILE_TMPDIR/copy-bin:$PATH"
+fi
 
 MKLAYER=$HELPERS/mklayer
 CAP_NET_BIND=0100000200040000000000000000000000000000 # cap_net_bind_service=ep, v2
@@ -66,7 +71,6 @@ setup_file() {
 		printf '#!/bin/sh\nexec "%s/rc-unpack" --copy "$@"\n' "$RC_BIN" \
 			>"$BATS_FILE_TMPDIR/copy-bin/rc-unpack"
 		chmod +x "$BATS_FILE_TMPDIR/copy-bin/rc-unpack"
-		export PATH="$BATS_FILE_TMPDIR/copy-bin:$PATH"
 	fi
 	build_test_images
 	RULES=$BATS_FILE_TMPDIR/rules-oci
@@ -90,6 +94,18 @@ no_container() {
 	[ "${lines[0]}" = application/vnd.oci.image.layer.v1.tar+gzip ]
 	[ "${lines[1]}" = application/vnd.oci.image.layer.v1.tar+zstd ]
 	[ "${lines[2]}" = application/vnd.oci.image.layer.v1.tar ]
+}
+
+@test "the suite tests what it means to: an overlay rootfs, or with --copy a full copy" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack httpd c1
+	if copy_mode; then
+		not mountpoint -q "$(rootfs c1)"
+		[ ! -e "$RC_ROOT/containers/c1/layers" ]
+	else
+		[ "$(findmnt -n -o FSTYPE --mountpoint "$(rootfs c1)")" = overlay ]
+		[ -f "$RC_ROOT/containers/c1/layers" ]
+	fi
 }
 
 @test "rc-unpack prints NAME and makes rootfs, config.json and image" {

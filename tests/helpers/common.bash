@@ -10,6 +10,10 @@ export PATH="$BUILD/bin:$PATH"
 TEST_IMAGES=$BUILD/test-images
 HELPERS=$RC_SRC/tests/helpers
 
+# not CMD...: succeed when CMD fails. (A bare `! CMD` never fails a bats
+# test: errexit ignores negated commands.)
+not() { ! "$@"; }
+
 # Call from setup_file: the shared images as an OCI layout at $TEST_IMAGES/oci.
 build_test_images() {
 	"$HELPERS/build-images" "$TEST_IMAGES"
