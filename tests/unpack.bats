@@ -412,6 +412,22 @@ victim_untouched() {
 	no_container c1
 }
 
+@test "an /etc/passwd that is a fifo or a device is not read: no hang, no host device opened" {
+	# rc-unpack reads them on the host to resolve the image's User: opening a
+	# fifo blocked forever, and a device node (here /dev/zero) was read.
+	crafted_image evil dir:etc fifo:etc/passwd chr:etc/group:1:5
+	run timeout 20 rc-unpack evil c1
+	[ "$status" -eq 0 ]
+	[ "$(jq -c .process.user "$RC_ROOT/containers/c1/config.json")" = '{"uid":0,"gid":0,"additionalGids":[],"umask":18}' ]
+	crafted_image evil2 dir:etc fifo:etc/passwd
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --user daemon "$RC_ROOT/images" evil-user "$BATS_TEST_TMPDIR/layers-evil2/1.tar" >/dev/null
+	run timeout 20 rc-unpack evil-user c2
+	[ "$status" -eq 1 ]
+	[[ $output == *"unable to find user daemon"* ]]
+	no_container c2
+}
+
 @test "whiteouts and an opaque marker under a symlink to outside stay inside" {
 	setup_victim
 	crafted_image evil "link:esc>$VICTIM" "link:esc2>$UP$VICTIM/dir" -- \

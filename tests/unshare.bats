@@ -259,6 +259,35 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	[ "${lines[3]}" = "CapEff:	0000000000000000" ]
 }
 
+@test "a container whose /etc/passwd is a fifo still starts, and -u NAME fails clearly" {
+	# The user lookup opened the container's files blocking: a fifo there
+	# (made by the image or by the container itself) hung every start.
+	local etc=$RC_ROOT/containers/c1/rootfs/etc blocked=$BATS_TEST_TMPDIR/blocked
+	rm -f "$etc/passwd" "$etc/group"
+	mkfifo "$etc/passwd" "$etc/group"
+	# A reader stuck on a fifo is let go after 20 s (by opening it for
+	# writing), and that it was stuck is recorded: the test then fails
+	# instead of hanging.
+	unblock() {
+		sleep 20
+		for f in passwd group; do
+			timeout 2 sh -c "echo >'$etc/$f'" && touch "$blocked"
+		done
+	}
+	unblock >/dev/null 2>&1 3>&- &
+	local upid=$!
+	run rc-unshare c1 -- echo started
+	[ ! -e "$blocked" ]
+	[ "$status" -eq 0 ]
+	[ "$output" = started ]
+	run rc-unshare -u daemon c1 -- echo started
+	[ ! -e "$blocked" ]
+	[ "$status" -ne 0 ]
+	[[ $output == *"unable to find user daemon"* ]]
+	kill "$upid" 2>/dev/null
+	wait "$upid" 2>/dev/null || true
+}
+
 @test "-u names are resolved in the container's own passwd and group files" {
 	echo 'rcuser:x:1234:1234:rc:/home/rcuser:/bin/sh' >>"$RC_ROOT/containers/c1/rootfs/etc/passwd"
 	echo 'rcgroup:x:4321:rcuser' >>"$RC_ROOT/containers/c1/rootfs/etc/group"

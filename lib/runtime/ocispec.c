@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -207,15 +208,40 @@ int rc_oci_user_resolve(const char *user, const char *passwd, const char *group,
 
 /* ---- the config ---------------------------------------------------------- */
 
+/* The file is the image's: looked at through an O_PATH descriptor first, and
+ * opened for reading only when it is a regular file. A fifo would block the
+ * open forever, a device node would be a host device (rc-unpack runs on the
+ * host); either counts as missing. */
+static int open_account_file(int rootfd, const char *path, struct rc_err *e)
+{
+	_cleanup_close_ int pfd = rc_sp_open(rootfd, path, O_PATH, 0);
+	char proc[64];
+	struct stat st;
+	int fd;
+
+	if (pfd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? -ENOENT
+							   : rc_errf(e, errno, "opening /%s", path);
+	if (fstat(pfd, &st) < 0)
+		return rc_errf(e, errno, "opening /%s", path);
+	if (!S_ISREG(st.st_mode))
+		return -ENOENT;
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rc_errf(e, errno, "opening /%s", path);
+	return fd;
+}
+
 static int read_account_file(int rootfd, const char *path, char **ret, struct rc_err *e)
 {
-	_cleanup_close_ int fd = rc_sp_open(rootfd, path, O_RDONLY, 0);
+	_cleanup_close_ int fd = open_account_file(rootfd, path, e);
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0;
 
 	*ret = NULL;
 	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : rc_errf(e, errno, "opening /%s", path);
+		return fd == -ENOENT ? 0 : -1;
 	buf = malloc(ACCOUNT_FILE_MAX + 1);
 	if (!buf)
 		return rc_errf(e, ENOMEM, "reading /%s", path);

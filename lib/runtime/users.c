@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,15 +18,22 @@ void rc_user_free(struct rc_user *u)
 	u->ngids = 0;
 }
 
+/* Non-blocking, and only a regular file: the container may have made it a
+ * fifo, whose open would block the start (or rc-exec) forever. */
 FILE *rc_user_open_db(int rootfd, const char *path)
 {
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC,
+	struct open_how how = { .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
 				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
 	int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+	struct stat st;
 	FILE *f;
 
 	if (fd < 0)
 		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
 	f = fdopen(fd, "r");
 	if (!f)
 		close(fd);

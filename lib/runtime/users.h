@@ -30,7 +30,8 @@ int rc_user_lookup_uid(uid_t uid, FILE *passwd, FILE *group,
 		       struct rc_user *ret, struct rc_err *e);
 
 /* Open /etc/passwd (or /etc/group) inside the root at rootfd, resolving
- * symlinks as the container would see them. NULL when it does not exist. */
+ * symlinks as the container would see them. NULL when it does not exist or
+ * is not a regular file (a fifo there must not block the start). */
 FILE *rc_user_open_db(int rootfd, const char *path);
 
 void rc_user_free(struct rc_user *u);
