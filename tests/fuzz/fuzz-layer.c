@@ -1,7 +1,8 @@
 /* fuzz-layer.c - applying an image layer to a root filesystem
  * (image/layer.h), the code that must never write outside the rootfs.
  *
- * Each input is a layer blob (a tar, or a gzip/zstd one) applied on top of
+ * Each input is a layer blob (a tar, or a gzip/zstd one; a tar's header
+ * checksums are set right first) applied on top of
  * a small lower layer that has what hostile layers aim at: an absolute
  * symlink to "/", one that climbs with "..", merged-/usr links, files to
  * white out. It is applied twice, with openat2(RESOLVE_IN_ROOT) and with the
@@ -273,17 +274,62 @@ static int apply(int memfd, const char *walk, char **ret_tree, struct rc_err *e)
 	return r;
 }
 
+/* The size field of a tar header: octal, or base-256 when its top bit is set. */
+static uint64_t tar_size(const uint8_t *h)
+{
+	uint64_t n = 0;
+
+	if (h[124] & 0x80) {
+		for (int i = 125; i < 136; i++)
+			n = n << 8 | h[i];
+		return n;
+	}
+	for (int i = 124; i < 136 && h[i] >= '0' && h[i] <= '7'; i++)
+		n = n * 8 + (uint64_t)(h[i] - '0');
+	return n;
+}
+
+/* Give every header the tar stream walks through a valid checksum, as a
+ * tar writer would: mutations then reach the layer rules instead of dying
+ * at libarchive's checksum test. (Compressed inputs are left alone.) */
+static void fix_checksums(uint8_t *t, size_t size)
+{
+	static const uint8_t zero[512];
+	size_t off = 0;
+
+	while (off + 512 <= size && memcmp(t + off, zero, 512)) {
+		uint8_t *h = t + off;
+		unsigned sum = 0;
+		uint64_t n = tar_size(h);
+
+		memset(h + 148, ' ', 8);
+		for (int i = 0; i < 512; i++)
+			sum += h[i];
+		snprintf((char *)h + 148, 8, "%06o", sum & 0777777);
+		h[155] = ' ';
+		if (n > size)
+			break;
+		off += 512 + (size_t)((n + 511) / 512 * 512);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int memfd = -1;
 	struct rc_err e1 = { 0 }, e2 = { 0 };
+	uint8_t *tar = malloc(size ? size : 1);
 	char *t1, *t2;
 	int r1, r2;
 
+	if (!tar)
+		abort();
+	memcpy(tar, data, size);
+	fix_checksums(tar, size);
 	if (memfd < 0 && (memfd = memfd_create("layer", MFD_CLOEXEC)) < 0)
 		die("memfd_create");
-	if (ftruncate(memfd, 0) < 0 || pwrite(memfd, data, size, 0) != (ssize_t)size)
+	if (ftruncate(memfd, 0) < 0 || pwrite(memfd, tar, size, 0) != (ssize_t)size)
 		die("writing the input");
+	free(tar);
 	rc_sp_force_fallback(false);
 	r1 = apply(memfd, "openat2", &t1, &e1);
 	rc_sp_force_fallback(true);
