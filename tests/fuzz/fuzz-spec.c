@@ -1,11 +1,41 @@
 /* fuzz-spec.c - the OCI runtime config.json parser rc-unshare reads
  * (runtime/spec.h).
  *
- * Properties: what parses has a root path, a cwd, NULL-terminated vectors
- * and in-range namespace indexes; nothing leaks on success or failure (the
+ * Properties: what parses has a root path, a cwd, NULL-terminated vectors;
+ * the process's uid, gid and additional gids are the numbers the JSON says
+ * (none wrapped into another id); nothing leaks on success or failure (the
  * leak sanitizer sees both); a failure has a message. */
 #include "fuzz.h"
 #include "runtime/spec.h"
+
+#include <jansson.h>
+
+/* The id the JSON gives at j, which the parsed one must equal. */
+static void check_id(json_t *j, uint32_t got, const char *what)
+{
+	if (!json_is_integer(j))
+		return;
+	FUZZ_ASSERT(json_integer_value(j) == (json_int_t)got, "%s %lld parsed as %u", what,
+		    (long long)json_integer_value(j), got);
+}
+
+static void check_ids(const char *text, const struct rc_spec *spec)
+{
+	json_t *root = json_loads(text, 0, NULL);
+	json_t *user = json_object_get(json_object_get(root, "process"), "user");
+	json_t *gids = json_object_get(user, "additionalGids");
+
+	check_id(json_object_get(user, "uid"), spec->uid, "uid");
+	check_id(json_object_get(user, "gid"), spec->gid, "gid");
+	if (json_is_array(gids)) {
+		FUZZ_ASSERT(json_array_size(gids) == spec->ngids, "%zu additional gids parsed as %zu",
+			    json_array_size(gids), spec->ngids);
+		for (size_t i = 0; i < spec->ngids; i++)
+			check_id(json_array_get(gids, i), spec->gids[i], "additional gid");
+	}
+	FUZZ_ASSERT(spec->uid != (uid_t)-1 && spec->gid != (gid_t)-1, "the id -1 ('none')");
+	json_decref(root);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -19,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	FUZZ_ASSERT(spec.root_path && spec.cwd && spec.args, "root path, cwd, args");
+	check_ids(s, &spec);
 	for (size_t i = 0; spec.args[i]; i++)
 		FUZZ_ASSERT(spec.args[i][0] || i > 0, "an empty first argument is kept");
 	rc_strv_len(spec.env);
