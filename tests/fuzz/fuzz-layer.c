@@ -14,8 +14,9 @@
  * current directory (libFuzzer's corpus and artifacts) and a tmpfs at /mnt,
  * the scratch T (nodev, nosuid). The layer goes into T/root; beside it are
  * T/victim (a file) and T/victim-dir (an empty directory). After each run:
- *   - T holds root, victim and victim-dir only, the two victims unchanged
- *     (same inode, mode, owner, size, times; no second link to victim);
+ *   - T holds root, victim and victim-dir only; T and the two victims are
+ *     unchanged (same inode, mode, owner, size, times, ctime included, so
+ *     no chmod, chown or xattr either; no second link to victim);
  *   - no error was EROFS (a write that reached a read-only mount, i.e.
  *     outside T) or EXDEV (a hard link or rename across the scratch's
  *     boundary);
@@ -39,7 +40,7 @@
 #define SCRATCH "/mnt"
 #define ROOT SCRATCH "/root"
 
-static struct stat victim_st, victim_dir_st;
+static struct stat victim_st, victim_dir_st, scratch_st;
 
 static void die(const char *what)
 {
@@ -91,7 +92,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (mkdir(ROOT, 0755) < 0 || mkdir(SCRATCH "/victim-dir", 0700) < 0)
 		die("making the scratch");
 	write_file(SCRATCH "/victim", "outside the root\n", 0600);
-	if (stat(SCRATCH "/victim", &victim_st) < 0 || stat(SCRATCH "/victim-dir", &victim_dir_st) < 0)
+	if (stat(SCRATCH "/victim", &victim_st) < 0 || stat(SCRATCH "/victim-dir", &victim_dir_st) < 0 ||
+	    stat(SCRATCH, &scratch_st) < 0)
 		die("stat");
 	return 0;
 }
@@ -232,6 +234,8 @@ static void check_contained(const char *walk, const struct rc_err *e)
 	FUZZ_ASSERT(e->code != EROFS && e->code != EXDEV,
 		    "%s: the layer reached outside the scratch: %s", walk, e->msg);
 	FUZZ_ASSERT(lstat(ROOT, &st) == 0 && S_ISDIR(st.st_mode), "%s: the root is gone", walk);
+	FUZZ_ASSERT(lstat(SCRATCH, &st) == 0 && same_inode(&st, &scratch_st),
+		    "%s: the directory holding the root changed", walk);
 	FUZZ_ASSERT(lstat(SCRATCH "/victim", &st) == 0 && same_inode(&st, &victim_st),
 		    "%s: the file beside the root changed", walk);
 	FUZZ_ASSERT(lstat(SCRATCH "/victim-dir", &st) == 0 && same_inode(&st, &victim_dir_st),

@@ -28,6 +28,9 @@ def write(path, entries, fmt=tarfile.GNU_FORMAT, compress=False):
                 setattr(ti, k, v)
             t.addfile(ti, io.BytesIO(data) if ti.size else None)
     raw = buf.getvalue()
+    # drop the record padding past the end marker (two zero blocks)
+    end = len(raw.rstrip(b"\0"))
+    raw = raw[:(end + 511) // 512 * 512 + 1024]
     if compress:
         raw = gzip.compress(raw, mtime=0)
     with open(path, "wb") as f:
@@ -59,8 +62,10 @@ write(f"{out}/whiteouts.tar", [
     entry("new/", D), entry("new/.wh..wh..opq"), entry("new/file", data=b"kept"),
 ])
 write(f"{out}/opaque-root.tar", [entry(".wh..wh..opq"), entry("only", data=b"1")])
-write(f"{out}/whiteout-invalid.tar", [entry("etc/.wh.."), entry("etc/.wh..."), entry(".wh.")])
-write(f"{out}/dotdot.tar", [entry("../escape", data=b"x"), entry("a/../../escape2", data=b"x")])
+for i, name in enumerate(["etc/.wh..", "etc/.wh...", ".wh.", "../.wh.victim", "abs/.wh.victim"]):
+    write(f"{out}/whiteout-out-{i}.tar", [entry(name)])
+for i, name in enumerate(["../escape", "a/../../escape2", "abs/../../victim"]):
+    write(f"{out}/dotdot-{i}.tar", [entry(name, data=b"x")])
 write(f"{out}/absolute.tar", [entry("/abs-file", data=b"x"), entry("/etc/../../x", data=b"x")])
 write(f"{out}/through-symlinks.tar", [
     entry("abs/victim", data=b"through /"), entry("up/victim", data=b"through .."),
@@ -68,11 +73,10 @@ write(f"{out}/through-symlinks.tar", [
     entry("evil2", L, link="../../../mnt/victim-dir"), entry("evil2/file", data=b"x"),
     entry("lib/x.so", data=b"merged usr"), entry("etc-up/shadow", data=b"x"),
 ])
-write(f"{out}/hardlinks-out.tar", [
-    entry("h1", H, link="../victim"), entry("h2", H, link="/mnt/victim"),
-    entry("h3", H, link="abs/mnt/victim"), entry("h4", H, link="victim-link"),
-    entry("h5", H, link="up/victim"), entry("h6", H, link="etc"),
-])
+# a layer stops at its first refused entry: one hostile hard link per layer
+for i, target in enumerate(["../victim", "/mnt/victim", "abs/mnt/victim", "victim-link",
+                            "up/victim", "etc", "up/../victim"]):
+    write(f"{out}/hardlink-out-{i}.tar", [entry("dir/h", H, link=target)])
 write(f"{out}/replace.tar", [
     entry("lib", data=b"a file where a symlink was"), entry("etc", L, link="/tmp"),
     entry("etc/new", data=b"under the new symlink"), entry("dir/sub", data=b"file over dir"),
