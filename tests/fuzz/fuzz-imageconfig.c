@@ -2,8 +2,11 @@
  * rc-unpack writes (runtime/ocispec.h), read back by rc-unshare's parser
  * (runtime/spec.h).
  *
- * The input is the image config JSON; the root filesystem is a scratch
- * directory on /dev/shm with an alpine-like /etc/passwd and /etc/group.
+ * The input is the image config JSON; the root filesystem (picked by the
+ * input's length) is a scratch directory on /dev/shm with an alpine-like
+ * /etc/passwd and /etc/group, or with both as fifos (which must not block:
+ * an open interrupted by libFuzzer's timer, EINTR, is a failure), or with
+ * passwd a symlink that climbs out.
  * Properties: whatever config.json rc_oci_config makes, rc_spec_parse
  * accepts; its args are the image's Entrypoint then Cmd; its cwd is
  * absolute. */
@@ -17,8 +20,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define NROOTS 3
+
 static char dir[64];
-static int rootfd = -1;
+static int rootfd = -1, roots[NROOTS];
 
 static const char passwd[] =
 	"root:x:0:0:root:/root:/bin/sh\n"
@@ -33,31 +38,41 @@ static const char group[] =
 
 static void put(const char *name, const char *text)
 {
-	int fd = openat(rootfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = openat(roots[0], name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 
 	FUZZ_ASSERT(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
 		    "writing %s/%s", dir, name);
 	close(fd);
 }
 
-static void remove_root(void)
+static void remove_roots(void)
 {
-	unlinkat(rootfd, "etc/passwd", 0);
-	unlinkat(rootfd, "etc/group", 0);
-	unlinkat(rootfd, "etc", AT_REMOVEDIR);
-	rmdir(dir);
+	char cmd[128];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz-imageconfig: could not remove %s\n", dir);
 }
 
 static void setup(void)
 {
+	char path[96];
+
 	snprintf(dir, sizeof dir, "/dev/shm/rc-fuzz-imageconfig.%d", (int)getpid());
 	FUZZ_ASSERT(mkdir(dir, 0700) == 0 || errno == EEXIST, "making %s", dir);
-	rootfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	FUZZ_ASSERT(rootfd >= 0, "opening %s", dir);
-	mkdirat(rootfd, "etc", 0755);
+	atexit(remove_roots);
+	for (int i = 0; i < NROOTS; i++) {
+		snprintf(path, sizeof path, "%s/%d", dir, i);
+		FUZZ_ASSERT(mkdir(path, 0755) == 0, "making %s", path);
+		roots[i] = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		FUZZ_ASSERT(roots[i] >= 0 && mkdirat(roots[i], "etc", 0755) == 0, "making %s/etc", path);
+	}
 	put("etc/passwd", passwd);
 	put("etc/group", group);
-	atexit(remove_root);
+	FUZZ_ASSERT(mkfifoat(roots[1], "etc/passwd", 0644) == 0 &&
+		    mkfifoat(roots[1], "etc/group", 0644) == 0, "making the fifos");
+	FUZZ_ASSERT(symlinkat("../../../../../etc/passwd", roots[2], "etc/passwd") == 0, "symlink");
+	rootfd = roots[0];
 }
 
 /* The image's Entrypoint then Cmd strings, as rc_oci_config takes them. */
@@ -87,8 +102,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	image = json_loadb((const char *)data, size, 0, NULL);
 	if (!image)
 		return 0;
-	if (rc_oci_config(image, "fuzz", rootfd, &config, &e) < 0) {
+	if (rc_oci_config(image, "fuzz", roots[size % NROOTS], &config, &e) < 0) {
 		FUZZ_ASSERT(e.msg[0], "failure without a message");
+		/* libFuzzer's timer interrupts a blocked open of a fifo */
+		FUZZ_ASSERT(e.code != EINTR, "blocked until a signal came: %s", e.msg);
 		json_decref(image);
 		return 0;
 	}
