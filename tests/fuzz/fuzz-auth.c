@@ -15,16 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char config_dir[64];
-
-static void remove_config(void)
-{
-	char path[128];
-
-	snprintf(path, sizeof path, "%s/config.json", config_dir);
-	unlink(path);
-	rmdir(config_dir);
-}
+static char config_dir[96];
 
 static void check_creds(const struct rc_creds *c)
 {
@@ -49,10 +40,8 @@ static void try_docker_config(const uint8_t *data, size_t size)
 	int fd;
 
 	if (!config_dir[0]) {
-		snprintf(config_dir, sizeof config_dir, "/dev/shm/rc-fuzz-auth.%d", (int)getpid());
-		mkdir(config_dir, 0700);
+		fuzz_scratch("auth", config_dir, sizeof config_dir);
 		setenv("DOCKER_CONFIG", config_dir, 1);
-		atexit(remove_config);
 	}
 	snprintf(path, sizeof path, "%s/config.json", config_dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

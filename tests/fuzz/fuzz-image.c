@@ -26,7 +26,7 @@
 
 #define MAX_BLOBS 64
 
-static char dir[64];
+static char dir[96];
 static struct rc_store store;
 static int rootfd = -1;
 static char written[MAX_BLOBS][RC_DIGEST_LEN];
@@ -52,23 +52,12 @@ static void forget_blobs(void)
 	nwritten = 0;
 }
 
-static void remove_dir(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "fuzz-image: could not remove %s\n", dir);
-}
-
 static void setup(void)
 {
 	struct rc_err e = { 0 };
 	char root[96];
 
-	snprintf(dir, sizeof dir, "/dev/shm/rc-fuzz-image.%d", (int)getpid());
-	FUZZ_ASSERT(mkdir(dir, 0700) == 0 || errno == EEXIST, "making %s", dir);
-	atexit(remove_dir);
+	fuzz_scratch("image", dir, sizeof dir);
 	FUZZ_ASSERT(rc_store_open(&store, dir, true, &e) == 0, "opening the store: %s", e.msg);
 	snprintf(root, sizeof root, "%s/rootfs", dir);
 	mkdir(root, 0755);

@@ -22,7 +22,7 @@
 
 #define NROOTS 3
 
-static char dir[64];
+static char dir[96];
 static int rootfd = -1, roots[NROOTS];
 
 static const char passwd[] =
@@ -45,22 +45,11 @@ static void put(const char *name, const char *text)
 	close(fd);
 }
 
-static void remove_roots(void)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "fuzz-imageconfig: could not remove %s\n", dir);
-}
-
 static void setup(void)
 {
 	char path[96];
 
-	snprintf(dir, sizeof dir, "/dev/shm/rc-fuzz-imageconfig.%d", (int)getpid());
-	FUZZ_ASSERT(mkdir(dir, 0700) == 0 || errno == EEXIST, "making %s", dir);
-	atexit(remove_roots);
+	fuzz_scratch("imageconfig", dir, sizeof dir);
 	for (int i = 0; i < NROOTS; i++) {
 		snprintf(path, sizeof path, "%s/%d", dir, i);
 		FUZZ_ASSERT(mkdir(path, 0755) == 0, "making %s", path);
