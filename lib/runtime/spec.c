@@ -517,7 +517,10 @@ int rc_spec_parse(const char *text, struct rc_spec *ret, struct rc_err *e)
 		rc_spec_free(&s);
 		return -1;
 	}
-	if (s.args[0] && !s.args[0][0]) { /* keep "no command" as an empty vector */
+	/* No args, or [""] alone, is "no command", kept as an empty vector. Only
+	 * then: ["", "x"] is a command (that exec will not find), and emptying
+	 * it lost (and leaked) "x". */
+	if (s.args[0] && !s.args[0][0] && !s.args[1]) {
 		free(s.args[0]);
 		s.args[0] = NULL;
 	}

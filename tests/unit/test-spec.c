@@ -14,7 +14,7 @@ int main(void)
 	char **env = NULL;
 	struct rc_mount m = { 0 };
 
-	TAP_PLAN(33);
+	TAP_PLAN(35);
 
 	ok(rc_spec_default(&s, &e) == 0, "the default config parses");
 	is_str(s.args[0], "/bin/sh", "the default command is /bin/sh");
@@ -65,6 +65,14 @@ int main(void)
 	   strstr(e.msg, "process.user.gid"), "gid -1 is refused");
 	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"user\":{\"uid\":1,\"additionalGids\":[5,4294967296]}}}", &s, &e) < 0 &&
 	   strstr(e.msg, "additionalGids"), "an additional gid of 2^32 is refused, not gid 0");
+
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"\"]}}", &s, &e) == 0 &&
+	   s.args[0] == NULL, "args [\"\"] alone is no command");
+	rc_spec_free(&s);
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"\",\"x\"]}}", &s, &e) == 0 &&
+	   s.args[0] && !strcmp(s.args[0], "") && s.args[1] && !strcmp(s.args[1], "x") && !s.args[2],
+	   "args [\"\", \"x\"] is kept whole (it was emptied, and \"x\" leaked)");
+	rc_spec_free(&s);
 
 	ok(rc_env_set(&env, "A=1", &e) == 0 && rc_env_set(&env, "B=2", &e) == 0 &&
 	   rc_env_set(&env, "A=3", &e) == 0 && rc_strv_len(env) == 2, "setting a variable twice replaces it");
