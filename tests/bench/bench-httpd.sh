@@ -224,7 +224,8 @@ snapshot() {
 
 # sample RUNTIME PHASE T: one CSV row; sets S_RT_PSS S_RT_RSS S_H_PSS
 # S_CG (the containers' cgroup charge) and S_TOTAL (what the machine pays per
-# container: runtime PSS, fixed part included, plus S_CG, over N), in KiB
+# container: runtime PSS, fixed part included, plus S_CG, over N) and
+# S_TOTAL_PSS (the same with the containers' PSS for S_CG), in KiB
 sample() {
 	local rt=$1 phase=$2 t=$3 procs="" acc now rate="" cg_anon cg_file cg_n
 	# which processes the runtime's memory is made of (the last sample's)
@@ -234,12 +235,13 @@ sample() {
 		< <(snapshot "$DAEMONS" "$INITS" "$NAMES" "$procs" "$CGSTATS")
 	S_CG=$((cg_anon + cg_file))
 	S_TOTAL=$(((S_RT_PSS + S_CG) / N))
+	S_TOTAL_PSS=$(((S_RT_PSS + S_H_PSS) / N))
 	if [ -n "${LAST_ACC:-}" ]; then
 		rate=$(awk -v a="$acc" -v b="$LAST_ACC" -v t1="$now" -v t0="$LAST_T" \
 			'BEGIN { printf "%.0f", (a - b) / (t1 - t0) }')
 	fi
 	LAST_ACC=$acc LAST_T=$now
-	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate,$cg_anon,$cg_file,$cg_n,$S_TOTAL" >>"$OUT/samples.csv"
+	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate,$cg_anon,$cg_file,$cg_n,$S_TOTAL,$S_TOTAL_PSS" >>"$OUT/samples.csv"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
@@ -477,7 +479,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---- one runtime ----
-echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s,ctr_anon_kib,ctr_file_kib,ctr_cgroups,total_per_ctr_kib" >"$OUT/samples.csv"
+echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s,ctr_anon_kib,ctr_file_kib,ctr_cgroups,total_per_ctr_kib,total_pss_per_ctr_kib" >"$OUT/samples.csv"
 echo "runtime,n,duration_s,requests,requests_per_s,non2xx,sock_connect,sock_read,sock_write,sock_timeout" >"$OUT/wrk.csv"
 : >"$OUT/summary.rows"
 
@@ -537,7 +539,7 @@ run_one() {
 		for p in "${wrk_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 		[ $alive = 1 ] || break
 		sample "$rt" load "$t"
-		echo "$S_RT_PSS $S_RT_RSS $S_H_PSS $S_CG $S_TOTAL" >>"$work/load-$rt"
+		echo "$S_RT_PSS $S_RT_RSS $S_H_PSS $S_CG $S_TOTAL $S_TOTAL_PSS" >>"$work/load-$rt"
 	done
 	for p in "${wrk_pids[@]}"; do wait "$p" || true; done
 	wrk_pids=()
@@ -554,12 +556,13 @@ run_one() {
 	IFS=, read -r _ _ _ _ rps non sc sr sw st < <(tail -1 "$OUT/wrk.csv")
 	errs=$((non + sc + sr + sw + st))
 
-	local load load_rss load_h load_cg total perc end disk
+	local load load_rss load_h load_cg total total_pss perc end disk
 	load=$(awk '{ print $1 }' "$work/load-$rt" | median)
 	load_rss=$(awk '{ print $2 }' "$work/load-$rt" | median)
 	load_h=$(awk '{ print $3 }' "$work/load-$rt" | median)
 	load_cg=$(awk '{ print $4 }' "$work/load-$rt" | median)
 	total=$(awk '{ print $5 }' "$work/load-$rt" | median)
+	total_pss=$(awk '{ print $6 }' "$work/load-$rt" | median)
 	[ -s "$work/load-$rt" ] || { log "$rt: no sample under load (DURATION < INTERVAL?)"; total=0; }
 	end=$(tail -1 "$work/load-$rt" | awk '{ print $5 + 0 }')
 	perc=$(awk -v l="$load" -v f="$fixed" -v n="$N" 'BEGIN { printf "%.0f", (l - f) / n }')
@@ -567,9 +570,9 @@ run_one() {
 	log "$rt: ${disk} KiB on disk for $N containers (shared layers left out)"
 	# one row: runtime n fixed fixed_rss runtime_pss runtime_rss rt_per_ctr
 	#   cgroup_per_ctr httpd_pss_per_ctr total_per_ctr start end rps errs
-	#   t_create t_up disk_per_ctr
+	#   t_create t_up disk_per_ctr total_pss_per_ctr
 	echo "$rt $N $fixed $fixed_rss $load $load_rss $perc $((load_cg / N)) $((load_h / N)) $total" \
-		"$start $end $rps $errs $T_CREATE $t_up $((disk / N))" >>"$OUT/summary.rows"
+		"$start $end $rps $errs $T_CREATE $t_up $((disk / N)) $total_pss" >>"$OUT/summary.rows"
 
 	log "$rt: stopping"
 	"${rt}_down"
@@ -585,9 +588,9 @@ done
 		"$N" "$DURATION" "$WRK_CONNS" "$INTERVAL"
 	printf 'memory per container, KiB (medians of the samples under load; start and end: total/ctr\n'
 	printf 'with all N up before the load, and at the last sample under load)\n'
-	printf '%-7s %9s %8s %9s %8s %9s %9s %9s %11s %7s\n' runtime fixed rt/ctr cgroup/ctr pss/ctr \
-		total/ctr start end requests/s failed
-	awk '{ printf "%-7s %9d %8d %9d %8d %9d %9d %9d %11d %7d\n", $1, $3, $7, $8, $9, $10, $11, $12, $13, $14 }' \
+	printf '%-7s %9s %8s %10s %8s %9s %9s %9s %13s %11s %7s\n' runtime fixed rt/ctr cgroup/ctr pss/ctr \
+		total/ctr start end total-pss/ctr requests/s failed
+	awk '{ printf "%-7s %9d %8d %10d %8d %9d %9d %9d %13d %11d %7d\n", $1, $3, $7, $8, $9, $10, $11, $12, $18, $13, $14 }' \
 		"$OUT/summary.rows"
 	echo
 	printf '%-7s %16s %12s %14s %14s\n' runtime "create+start(s)" "per ctr(ms)" "answering(s)" "disk/ctr(KiB)"
@@ -613,6 +616,9 @@ done
 	echo "shims, proxies and daemon growth. cgroup/ctr: anon + file pages charged to the"
 	echo "containers' cgroups / N. pss/ctr: PSS of the containers' processes / N. total/ctr ="
 	echo "(runtime PSS, fixed included, + cgroup charge) / N: what the machine pays per container."
+	echo "A page is charged to the cgroup that first touched it: the image's page cache (the busybox"
+	echo "binary) is charged to whoever wrote the layer, not to the containers, and shows in pss/ctr"
+	echo "rather than cgroup/ctr; total-pss/ctr = (runtime PSS + containers' PSS) / N counts it."
 	echo "create+start: the N create and start commands, the image already stored; answering:"
 	echo "until all N answer HTTP. disk/ctr: the container's own files, shared layers left out."
 	echo "failed = non-2xx + socket errors (wrk). 2 cores: wrk, the servers and the runtimes"
@@ -639,11 +645,12 @@ gp="$OUT/plot.gp"
 		done
 		echo
 	}
-	echo "set yrange [0:*]"
+	# log scales: docker's daemons are 2 orders of magnitude above the others
+	echo "set logscale y; set yrange [10:*]"
 	echo "set xlabel 'seconds under load (0: all up, before the load)'"
-	echo "set ylabel 'total memory per container (MiB)'"
-	plot_rt "\$15/1024" ''
-	echo "set autoscale y; set logscale y"
+	echo "set ylabel 'total memory per container (KiB, log)'"
+	plot_rt "\$15" ''
+	echo "set yrange [0.1:*]"
 	echo "set ylabel 'runtime PSS (MiB, log)'"
 	plot_rt "\$5/1024" ' runtime'
 	echo "unset logscale y; set yrange [0:*]"
