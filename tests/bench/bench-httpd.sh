@@ -399,7 +399,7 @@ docker_down() {
 	ids=$("${DK[@]}" ps -aq 2>/dev/null) || true
 	# shellcheck disable=SC2086
 	if [ -n "$ids" ]; then "${DK[@]}" rm -f $ids >/dev/null 2>&1 || true; fi
-	kill -TERM "$dk_pid" 2>/dev/null
+	kill -TERM "$dk_pid" 2>/dev/null || true
 	local i
 	for i in $(seq 200); do kill -0 "$dk_pid" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$dk_pid" 2>/dev/null || true
@@ -429,12 +429,12 @@ undo_chains() {
 		iptables -t "$t" -S 2>/dev/null | grep -E "^-A .*($1|$2)" | sed 's/^-A/-D/' |
 			while read -r rule; do eval "iptables -t $t $rule" || true; done
 		iptables -t "$t" -S 2>/dev/null | awk -v p="^$1" '$1 == "-N" && $2 ~ p { print $2 }' |
-			while read -r chain; do iptables -t "$t" -F "$chain"; done
+			while read -r chain; do iptables -t "$t" -F "$chain" || true; done
 		iptables -t "$t" -S 2>/dev/null | awk -v p="^$1" '$1 == "-N" && $2 ~ p { print $2 }' |
 			while read -r chain; do iptables -t "$t" -X "$chain" || true; done
 	done
 	if ! grep -qx "$2" "$work/links.before" && ip link show "$2" >/dev/null 2>&1; then
-		ip link del "$2"
+		ip link del "$2" || true
 	fi
 	return 0
 }
