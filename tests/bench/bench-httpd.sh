@@ -476,6 +476,9 @@ cleanup() {
 	rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
+# set -e stops the run silently: say where
+set -E
+trap 'echo "bench-httpd: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT TERM
 
 # ---- one runtime ----
