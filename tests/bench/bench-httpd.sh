@@ -45,12 +45,15 @@
 #     the rules of a bridge it thinks it is the last user of (its leases are
 #     per RC_ROOT), which cut the suite's published ports once; an own bridge
 #     keeps the measurement apart from whatever else runs rc here.
+#   DOCKER_BRIDGE (rcbd0), DOCKER_ADDR (10.87.0.1/16): the same for docker,
+#     made here and given to dockerd (--bridge): another dockerd on this host
+#     that removed docker0 on its way out cut the suite's containers once.
 #
 # Everything it starts is stopped and removed on exit and on Ctrl-C: the
 # containers, dockerd (started here with its own data root, exec root, socket
 # and pidfile, so a docker already on the machine is not touched), podman's
 # state (its own --root/--runroot), rc's links and nftables table (through
-# rc-net-down), docker0 and docker's iptables chains when they were not there
+# rc-net-down), docker's bridge and iptables chains when they were not there
 # before. The machine's nftables ruleset is never flushed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,6 +69,8 @@ WRK_CONNS=${WRK_CONNS:-2}
 PORT_BASE=${PORT_BASE:-20000}
 RC_BRIDGE=${RC_BRIDGE:-rcb0}
 RC_SUBNET=${RC_SUBNET:-10.86.0.0/16}
+DOCKER_BRIDGE=${DOCKER_BRIDGE:-rcbd0}
+DOCKER_ADDR=${DOCKER_ADDR:-10.87.0.1/16}
 OUT=${OUT:-$BUILD/bench/httpd}
 DOCKER=/usr/bin/docker   # Debian's client; /usr/local/bin/docker has no daemon
 HTTPD_CMD=(/usr/local/bin/busybox httpd -f -p 80 -h /var/www)
@@ -358,8 +363,14 @@ DK=("$DOCKER" -H "unix://$dk_dir/docker.sock")
 dk_pid=""
 docker_start() {
 	mkdir -p "$dk_dir"
+	# dockerd uses a bridge other than docker0 only when it exists
+	if ! ip link show "$DOCKER_BRIDGE" >/dev/null 2>&1; then
+		ip link add "$DOCKER_BRIDGE" type bridge
+		ip addr add "$DOCKER_ADDR" dev "$DOCKER_BRIDGE"
+		ip link set "$DOCKER_BRIDGE" up
+	fi
 	dockerd --storage-driver=overlay2 --data-root "$dk_dir/data" --exec-root "$dk_dir/exec" \
-		--pidfile "$dk_dir/dockerd.pid" -H "unix://$dk_dir/docker.sock" \
+		--pidfile "$dk_dir/dockerd.pid" -H "unix://$dk_dir/docker.sock" --bridge "$DOCKER_BRIDGE" \
 		>"$OUT/dockerd.log" 2>&1 &
 	dk_pid=$!
 	local i
@@ -407,11 +418,11 @@ docker_down() {
 	dk_pid=""
 	docker_undo_host
 }
-# What dockerd leaves behind on the host when it stops: docker0, its
+# What dockerd leaves behind on the host when it stops: its bridge, its
 # iptables chains and rules, the FORWARD policy, br_netfilter. Undone only
 # when it was not there before this run.
 docker_undo_host() {
-	undo_chains 'DOCKER' 'docker0'
+	undo_chains 'DOCKER' "$DOCKER_BRIDGE"
 	if [ -n "$fwd_policy" ]; then iptables -P FORWARD "$fwd_policy" || true; fi
 	if [ $had_br_netfilter = 0 ] && [ -d /sys/module/br_netfilter ]; then
 		modprobe -r br_netfilter 2>/dev/null || rmmod br_netfilter 2>/dev/null || true
@@ -421,11 +432,11 @@ docker_undo_host() {
 
 # undo_chains PREFIX IFNAME: the iptables chains PREFIX* in filter and nat,
 # and the rules that jump to them or name IFNAME, that a peer made and left
-# behind; only when there were none before this run.
+# behind, only when there were none before this run; and the link IFNAME
+# when it was not there before.
 undo_chains() {
 	local t rule chain
-	grep -qE "$1|$2" "$work/iptables.before" && return 0
-	for t in filter nat; do
+	grep -qE "$1|$2" "$work/iptables.before" || for t in filter nat; do
 		iptables -t "$t" -S 2>/dev/null | grep -E "^-A .*($1|$2)" | sed 's/^-A/-D/' |
 			while read -r rule; do eval "iptables -t $t $rule" || true; done
 		iptables -t "$t" -S 2>/dev/null | awk -v p="^$1" '$1 == "-N" && $2 ~ p { print $2 }' |
@@ -478,7 +489,8 @@ cleanup() {
 trap cleanup EXIT
 # set -e stops the run silently: say where
 set -E
-trap 'echo "bench-httpd: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+failed=""
+trap '[ -n "${failed:-}" ] || echo "bench-httpd: failed at line $LINENO: $BASH_COMMAND" >&2; failed=1' ERR
 trap 'exit 130' INT TERM
 
 # ---- one runtime ----
