@@ -472,7 +472,7 @@ stop_wrk() {
 }
 
 cleanup() {
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM ERR
 	set +e
 	stop_wrk
 	rc_down
