@@ -3,12 +3,12 @@
 #include "base/fs.h"
 #include "base/state.h"
 #include "base/timefmt.h"
-#include "lifecycle/monitor.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The output's buffer: the file's first lines go in front of it. */
+/* Room in front of the output for the health file's first lines. */
 #define HEAD_ROOM 128
-#define PAGE_BYTES (HEAD_ROOM + RC_HEALTH_OUTPUT_MAX)
 
 const char *rc_health_state_name(enum rc_health_state s)
 {
@@ -61,22 +60,40 @@ enum rc_health_state rc_health_next(enum rc_health_state s, int *streak, bool su
 	return s;
 }
 
+/* Replace dirfd/health with buf, atomically. Only the container's monitor
+ * (and rc-unshare before it) writes it, one at a time: a fixed temporary
+ * name will do. Shallow on the stack on purpose: the deepest frame the
+ * monitor ever runs sets how many stack pages it keeps, and the log's copy
+ * buffer should be that frame (base/fs's writer keeps a 4 KiB name). */
+static void put_file(int dirfd, const char *buf, size_t len)
+{
+	static const char tmp[] = RC_FILE_HEALTH ".tmp";
+	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	bool done;
+
+	if (fd < 0)
+		return;
+	done = rc_write_all(fd, buf, len) == 0;
+	done &= close(fd) == 0;
+	if (done)
+		renameat(dirfd, tmp, dirfd, RC_FILE_HEALTH);
+	else
+		unlinkat(dirfd, tmp, 0);
+}
+
 static void write_state(struct rc_prober *p, const char *head, size_t hlen, size_t out_len)
 {
-	struct rc_err e = { 0 };
-
 	/* One atomic write of the lines and the output after them. */
 	memcpy(p->page + HEAD_ROOM - hlen, head, hlen);
-	rc_write_file_nosync_at(p->dir_fd, RC_FILE_HEALTH, p->page + HEAD_ROOM - hlen,
-				hlen + out_len, 0644, &e);
+	put_file(p->dir_fd, p->page + HEAD_ROOM - hlen, hlen + out_len);
 }
 
 void rc_health_begin(int dirfd)
 {
 	static const char head[] = "starting 0\n";
-	struct rc_err e = { 0 };
 
-	rc_write_file_nosync_at(dirfd, RC_FILE_HEALTH, head, sizeof head - 1, 0644, &e);
+	put_file(dirfd, head, sizeof head - 1);
 }
 
 void rc_prober_init(struct rc_prober *p, const struct rc_health_check *check, int dir_fd,
@@ -103,6 +120,58 @@ int rc_prober_timeout(const struct rc_prober *p, long long now_ms)
 	return t < 0 ? 0 : t > INT_MAX ? INT_MAX : (int)t;
 }
 
+/* What a probe needs while it runs, mapped for its life only (nothing of
+ * it stays on the monitor's stack or heap): its output, with room in front
+ * for the health file's first lines, and the paths and words of its
+ * command line. */
+struct probe_mem {
+	char head_room[HEAD_ROOM];
+	char out[RC_HEALTH_OUTPUT_MAX];
+	char exe[PATH_MAX];
+	char root[PATH_MAX];
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, dflt;
+	char *argv[];
+};
+
+static size_t probe_mem_size(const struct rc_health_check *c)
+{
+	size_t n = 0;
+
+	while (c->argv[n])
+		n++;
+	return sizeof(struct probe_mem) + (n + 6) * sizeof(char *);
+}
+
+/* Decimal v after dst (of room for it), NUL-terminated; the end. No
+ * printf on the probe's way: its frame is deeper than anything else the
+ * monitor of a silent container runs. */
+static char *put_num(char *dst, long long v)
+{
+	char tmp[24];
+	int n = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*dst++ = '-';
+	while (n)
+		*dst++ = tmp[--n];
+	*dst = '\0';
+	return dst;
+}
+
+static char *put_str(char *dst, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(dst, s, n + 1);
+	return dst + n;
+}
+
 /* The state directory holding dirfd = ROOT/containers/NAME, into root. */
 static bool state_root(const struct rc_prober *p, char *root, size_t len)
 {
@@ -110,7 +179,7 @@ static bool state_root(const struct rc_prober *p, char *root, size_t len)
 	ssize_t n;
 	char *slash;
 
-	snprintf(self, sizeof self, "/proc/self/fd/%d", p->dir_fd);
+	put_num(put_str(self, "/proc/self/fd/"), p->dir_fd);
 	n = readlink(self, root, len - 1);
 	if (n <= 0)
 		return false;
@@ -122,89 +191,124 @@ static bool state_root(const struct rc_prober *p, char *root, size_t len)
 		*slash = '\0';
 	}
 	if (!root[0])
-		snprintf(root, len, "/");
+		put_str(root, "/");
 	return true;
 }
 
-/* The probe's process: `rc-exec --root ROOT NAME -- CMD...` with its output
- * into the pipe and nothing else of the monitor's open. */
-static _Noreturn void probe_child(const struct rc_prober *p, int wr)
+/* rc-exec beside the running program. */
+static bool exec_path(char *buf, size_t len)
 {
-	char exe[PATH_MAX], root[PATH_MAX];
-	struct rc_err e = { 0 };
-	sigset_t none;
-	size_t n = 0;
-	char **argv;
-	int null;
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	char *slash;
 
-	while (p->check->argv[n])
-		n++;
-	argv = calloc(n + 6, sizeof *argv);
-	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (!argv || null < 0 || !state_root(p, root, sizeof root) ||
-	    rc_sibling_path("rc-exec", exe, sizeof exe, &e) < 0 ||
-	    dup2(null, STDIN_FILENO) < 0 || dup2(wr, STDOUT_FILENO) < 0 ||
-	    dup2(wr, STDERR_FILENO) < 0)
-		_exit(125);
-	syscall(SYS_close_range, 3U, ~0U, 0U);
-	argv[0] = "rc-exec";
-	argv[1] = "--root";
-	argv[2] = root;
-	argv[3] = (char *)p->name;
-	argv[4] = "--";
-	memcpy(argv + 5, p->check->argv, n * sizeof *argv);
-	/* What the monitor blocks and ignores, exec would pass on. */
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	execv(exe, argv);
-	dprintf(STDERR_FILENO, "rc-monitor: executing %s: %s\n", exe, strerror(errno));
-	_exit(127);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	return slash && (size_t)(slash + 1 - buf) + sizeof "rc-exec" <= len &&
+	       memcpy(slash + 1, "rc-exec", sizeof "rc-exec");
 }
+
+/* `rc-exec --root ROOT NAME -- CMD...` with its output into the pipe wr,
+ * stdin /dev/null, nothing else of the monitor's open, and the signals the
+ * monitor blocks and ignores back to normal. posix_spawn, not fork: the
+ * child runs on a stack of its own until it execs, and the monitor's pages
+ * are not copied. 0 or an errno. */
+static int spawn(struct rc_prober *p, struct probe_mem *m, int wr)
+{
+	size_t n = 0;
+	int err;
+
+	if (!state_root(p, m->root, sizeof m->root) || !exec_path(m->exe, sizeof m->exe))
+		return ENOENT;
+	m->argv[0] = "rc-exec";
+	m->argv[1] = "--root";
+	m->argv[2] = m->root;
+	m->argv[3] = (char *)p->name;
+	m->argv[4] = "--";
+	for (; p->check->argv[n]; n++)
+		m->argv[5 + n] = p->check->argv[n];
+	m->argv[5 + n] = NULL;
+	sigemptyset(&m->none);
+	sigemptyset(&m->dflt);
+	sigaddset(&m->dflt, SIGPIPE);
+	sigaddset(&m->dflt, SIGHUP);
+	if ((err = posix_spawn_file_actions_init(&m->fa)))
+		return err;
+	if ((err = posix_spawnattr_init(&m->attr))) {
+		posix_spawn_file_actions_destroy(&m->fa);
+		return err;
+	}
+	err = posix_spawn_file_actions_addopen(&m->fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	if (!err)
+		err = posix_spawn_file_actions_adddup2(&m->fa, wr, STDOUT_FILENO);
+	if (!err)
+		err = posix_spawn_file_actions_adddup2(&m->fa, wr, STDERR_FILENO);
+	if (!err)
+		err = posix_spawn_file_actions_addclosefrom_np(&m->fa, 3);
+	if (!err)
+		err = posix_spawnattr_setsigmask(&m->attr, &m->none);
+	if (!err)
+		err = posix_spawnattr_setsigdefault(&m->attr, &m->dflt);
+	if (!err)
+		err = posix_spawnattr_setflags(&m->attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	if (!err)
+		err = posix_spawn(&p->pid, m->exe, &m->fa, &m->attr, m->argv, environ);
+	posix_spawnattr_destroy(&m->attr);
+	posix_spawn_file_actions_destroy(&m->fa);
+	if (err)
+		p->pid = 0;
+	return err;
+}
+
+static void record(struct rc_prober *p, int status, long long now_ms);
 
 static void start(struct rc_prober *p, long long now_ms)
 {
-	int fds[2];
-	void *page;
+	size_t size = probe_mem_size(p->check);
+	struct probe_mem *m;
+	int fds[2], err;
 
 	p->due_ms = now_ms + p->check->interval_ms; /* should this one fail to start */
 	if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
 		return;
-	page = mmap(NULL, PAGE_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (page == MAP_FAILED) {
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
 		close(fds[0]);
 		close(fds[1]);
 		return;
 	}
-	p->pid = fork();
-	if (p->pid == 0)
-		probe_child(p, fds[1]);
-	close(fds[1]);
-	if (p->pid < 0) {
-		p->pid = 0;
-		close(fds[0]);
-		munmap(page, PAGE_BYTES);
-		return;
-	}
-	p->out = fds[0];
-	p->page = page;
+	p->page = (char *)m;
+	p->page_size = size;
 	p->len = 0;
 	p->timed_out = false;
+	err = spawn(p, m, fds[1]);
+	close(fds[1]);
+	p->out = fds[0];
+	if (err) {
+		/* No rc-exec to run it with: a failure, said in its output. */
+		p->len = (size_t)snprintf(m->out, sizeof m->out, "rc-monitor: starting rc-exec: %s\n",
+					  strerror(err));
+		record(p, err == ENOENT ? 127 : 126, now_ms);
+		return;
+	}
 	p->deadline_ms = now_ms + p->check->timeout_ms;
 }
 
-void rc_prober_tick(struct rc_prober *p, long long now_ms)
+bool rc_prober_tick(struct rc_prober *p, long long now_ms)
 {
 	if (!p->check)
-		return;
+		return false;
 	if (p->pid && !p->timed_out && now_ms >= p->deadline_ms) {
 		/* rc-exec's child inside dies with it (PR_SET_PDEATHSIG). */
 		kill(p->pid, SIGKILL);
 		p->timed_out = true;
 	} else if (!p->pid && now_ms >= p->due_ms) {
+		p->turned_unhealthy = false;
 		start(p, now_ms);
+		return p->turned_unhealthy; /* it could not be started */
 	}
+	return false;
 }
 
 void rc_prober_read(struct rc_prober *p)
@@ -234,18 +338,33 @@ static void end_probe(struct rc_prober *p)
 		close(p->out);
 	p->out = -1;
 	if (p->page)
-		munmap(p->page, PAGE_BYTES);
+		munmap(p->page, p->page_size);
 	p->page = NULL;
 	p->pid = 0;
+}
+
+/* The probe's result, in the state and the file; the probe is done. */
+static void record(struct rc_prober *p, int status, long long now_ms)
+{
+	enum rc_health_state before = p->state;
+	char head[96];
+	int n;
+
+	p->state = rc_health_next(p->state, &p->streak, status == 0,
+				  now_ms - p->started_ms < p->check->start_period_ms, p->check->retries);
+	char *e = put_str(put_num(put_str(put_str(head, rc_health_state_name(p->state)), " "), p->streak), "\n");
+	e = put_str(put_num(put_str(put_num(e, status), " "), (long long)time(NULL)), "\n");
+	n = (int)(e - head);
+	write_state(p, head, (size_t)n, p->len);
+	end_probe(p);
+	p->due_ms = now_ms + p->check->interval_ms;
+	p->turned_unhealthy = before != RC_HEALTH_UNHEALTHY && p->state == RC_HEALTH_UNHEALTHY;
 }
 
 bool rc_prober_reaped(struct rc_prober *p, pid_t pid, int ws, long long now_ms,
 		      bool *became_unhealthy)
 {
-	enum rc_health_state before = p->state;
-	char head[96];
-	int status, n;
-	bool success;
+	int status;
 
 	*became_unhealthy = false;
 	if (!p->check || !p->pid || pid != p->pid)
@@ -256,18 +375,12 @@ bool rc_prober_reaped(struct rc_prober *p, pid_t pid, int ws, long long now_ms,
 	status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	if (p->timed_out) {
 		status = -1;
-		p->len = (size_t)snprintf(p->page + HEAD_ROOM, RC_HEALTH_OUTPUT_MAX,
-					  "Health check exceeded timeout (%lldms)\n", p->check->timeout_ms);
+		char *o = p->page + HEAD_ROOM;
+		p->len = (size_t)(put_str(put_num(put_str(o, "Health check exceeded timeout ("),
+						  p->check->timeout_ms), "ms)\n") - o);
 	}
-	success = status == 0;
-	p->state = rc_health_next(p->state, &p->streak, success,
-				  now_ms - p->started_ms < p->check->start_period_ms, p->check->retries);
-	n = snprintf(head, sizeof head, "%s %d\n%d %lld\n", rc_health_state_name(p->state), p->streak,
-		     status, (long long)time(NULL));
-	write_state(p, head, (size_t)n, p->len);
-	end_probe(p);
-	p->due_ms = now_ms + p->check->interval_ms;
-	*became_unhealthy = before != RC_HEALTH_UNHEALTHY && p->state == RC_HEALTH_UNHEALTHY;
+	record(p, status, now_ms);
+	*became_unhealthy = p->turned_unhealthy;
 	return true;
 }
 

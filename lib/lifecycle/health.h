@@ -5,7 +5,8 @@
  * --health-* options (runtime/healthcfg.h). The monitor starts each probe
  * as a child, `rc-exec NAME CMD...` (so it runs in all the container's
  * namespaces, cgroup, user and filters, and nothing of rc-exec's libraries
- * is mapped in the monitor), kills it at its timeout, and keeps the state
+ * is mapped in the monitor; posix_spawn, so the monitor's pages are not
+ * copied), kills it at its timeout, and keeps the state
  * as docker does:
  *
  *   starting   until the first probe succeeds (failures within the start
@@ -21,7 +22,9 @@
  *   OUTPUT                its stdout and stderr, the first 4096 bytes
  *
  * Between probes the monitor holds nothing for it but a deadline: the
- * output's buffer is mapped for a probe's life only. libc only.
+ * probe's output buffer and command line are mapped for its life only, and
+ * every function on the way keeps a shallow stack (the deepest frame the
+ * monitor ever runs sets how many stack pages it keeps). libc only.
  */
 #ifndef RC_HEALTH_H
 #define RC_HEALTH_H
@@ -68,14 +71,16 @@ struct rc_prober {
 	const char *name;
 	pid_t pid;              /* the probe running, 0: none */
 	int out;                /* its output pipe, -1: none */
-	char *page;             /* its output buffer, mapped while it runs */
-	size_t len;
+	char *page;             /* its output and command line, mapped while it runs */
+	size_t page_size;
+	size_t len;             /* of the output */
 	long long started_ms;   /* the container's start (rc_mono_ms) */
 	long long due_ms;       /* the next probe */
 	long long deadline_ms;  /* the running probe's timeout */
 	bool timed_out;
 	enum rc_health_state state;
 	int streak;
+	bool turned_unhealthy;  /* by the last result */
 };
 
 /* Begin: state "starting", the first probe an interval from now. */
@@ -85,8 +90,9 @@ void rc_prober_init(struct rc_prober *p, const struct rc_health_check *check, in
 /* Milliseconds until the prober must act (for poll), -1: never. */
 int rc_prober_timeout(const struct rc_prober *p, long long now_ms);
 
-/* Start a probe that is due; kill one past its timeout. */
-void rc_prober_tick(struct rc_prober *p, long long now_ms);
+/* Start a probe that is due; kill one past its timeout. true when a probe
+ * that could not be started (a failure) made it unhealthy. */
+bool rc_prober_tick(struct rc_prober *p, long long now_ms);
 
 /* Take what the probe wrote (its pipe is readable). */
 void rc_prober_read(struct rc_prober *p);

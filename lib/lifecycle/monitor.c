@@ -196,7 +196,8 @@ static int supervise(const struct rc_monitor *m, struct rc_log *log, int sfd,
 			if (rc_prober_reaped(hp, w, ws, now, &became) && became)
 				on_unhealthy(m, log, run, now);
 		}
-		rc_prober_tick(hp, now);
+		if (rc_prober_tick(hp, now))
+			on_unhealthy(m, log, run, now);
 		if (run->kill_ms && now >= run->kill_ms) {
 			kill(m->pid, SIGKILL);
 			run->kill_ms = 0;
