@@ -283,8 +283,10 @@ static int take_new(struct follow *f, const struct rc_log_query *q, struct out *
 			emit(o, &r);
 		start = f->carry_len;
 	}
-	memmove(f->carry, f->carry + start, f->carry_len - start);
-	f->carry_len -= start;
+	if (start) {
+		memmove(f->carry, f->carry + start, f->carry_len - start);
+		f->carry_len -= start;
+	}
 	return 0;
 }
 

@@ -14,10 +14,12 @@
 
 static char base[] = "/tmp/rc-test-stats.XXXXXX";
 
-/* base/sub/file holding text; returns base/sub (the test's to leak). */
+/* base/sub/file holding text; returns base/sub (one buffer a call). */
 static const char *put(const char *sub, const char *file, const char *text)
 {
-	char path[8300], *d = malloc(4096);
+	static char pool[32][4096];
+	static int k;
+	char path[8300], *d = pool[k++ % 32];
 	FILE *f;
 
 	snprintf(d, 4096, "%s/%s", base, sub);
