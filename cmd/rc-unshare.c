@@ -5,6 +5,7 @@
 #include "image/rootfs.h"
 #include "lifecycle/logfile.h"
 #include "lifecycle/monitor.h"
+#include "runtime/healthcfg.h"
 #include "runtime/overrides.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
@@ -53,6 +54,13 @@ static const char usage[] =
 "                           times) or always; restarts back off from 100 ms\n"
 "      --log-max-size SIZE  with -d: rotate the log at SIZE (default 10m; 0: never)\n"
 "      --log-max-files N    with -d: log files kept, log.1... included (default 3)\n"
+"      --health-cmd CMD     with -d: the healthcheck, run with /bin/sh -c in the\n"
+"                           container by its monitor (default: the image's)\n"
+"      --health-interval D, --health-timeout D, --health-start-period D\n"
+"                           how often, how long, and how long after a start\n"
+"                           failures do not count (30s, 30s, 0s; or the image's)\n"
+"      --health-retries N   failures in a row that make it unhealthy (3)\n"
+"      --no-healthcheck     run no healthcheck, not even the image's\n"
 "      --rm                 remove containers/NAME when the container ends\n"
 "  -r, --root-dir DIR       run a bare root filesystem with default settings\n"
 "      --root DIR           state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
@@ -89,6 +97,7 @@ static const struct option options[] = {
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "log-max-size", required_argument, NULL, OPT_LOG_SIZE },
 	{ "log-max-files", required_argument, NULL, OPT_LOG_FILES },
+	RC_HEALTH_LONG_OPTIONS,
 	{ "root-dir", required_argument, NULL, 'r' },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -98,6 +107,7 @@ static const struct option options[] = {
 
 struct opts {
 	struct rc_overrides ov;
+	struct rc_health_opts health;
 	const char *root_dir, *root, *restart;
 	int64_t log_max_size;
 	int log_max_files;
@@ -227,6 +237,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			rc_err_print(PROG, &e);
 			return 125;
 		}
+		if (r == 0 && (r = rc_health_opt(&o->health, c, optarg, &e)) < 0)
+			return usage_error("%s", e.msg);
 		if (r == 0 && (r = own_option(o, c, optarg)) != 0)
 			return r;
 	}
@@ -236,6 +248,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return usage_error("%s", "give either NAME or -r DIR, not both");
 	if (o->restart && !o->detach)
 		return usage_error("%s", "--restart needs -d (a monitor to restart it)");
+	if (o->health.any && !o->detach)
+		return usage_error("%s", "--health-* options need -d (the monitor runs the healthcheck)");
 	if (o->restart && o->rm && strcmp(o->restart, "no"))
 		return usage_error("%s", "--restart and --rm cannot be used together");
 	if (o->name && !rc_name_valid(o->name))
@@ -283,6 +297,7 @@ int main(int argc, char **argv)
 	struct rc_spec spec = { 0 };
 	struct rc_err e = { 0 };
 	struct rc_run r = { .dir_fd = -1, .containers_fd = -1 };
+	struct rc_health_check health = { 0 };
 	char rootfs[PATH_MAX], name[64], host[256] = "";
 	int status = 0, rc;
 
@@ -321,16 +336,21 @@ int main(int argc, char **argv)
 	r.log_max_files = o.log_max_files;
 	r.argv = argv + 1;
 	r.resume = getenv(RC_MONITOR_ENV);
+	if (o.detach && rc_health_resolve(r.dir_fd, &o.health, &health, &e) < 0)
+		goto fail;
+	r.health = &health;
 	if (rc_run(&r, &status, &e) < 0)
 		goto fail;
 	if (o.detach)
 		printf("%d\n", status), status = 0;
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
+	rc_health_check_free(&health);
 	return status;
 fail:
 	rc_err_print(PROG, &e);
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
+	rc_health_check_free(&health);
 	return e.status ? e.status : 125;
 }

@@ -197,17 +197,67 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 
 # ---- rc-logs ----
 
-@test "rc-logs prints the container's stdout and stderr, --tail the last lines" {
-	mk a sh -c 'echo one; echo two >&2; echo three; echo four'
+@test "rc-logs prints the container's stdout on stdout and its stderr on stderr, --tail the last lines" {
+	mk a sh -c 'echo one; echo two >&2; echo three; sleep 0.2; echo four'
 	rc-unshare -d "$P-a" >/dev/null
 	wait_state a exited
-	run -0 rc-logs "$P-a"
-	[ "$output" = "$(printf 'one\ntwo\nthree\nfour')" ]
-	run -0 rc-logs --tail 2 "$P-a"
-	[ "$output" = "$(printf 'three\nfour')" ]
+	run --separate-stderr -0 rc-logs "$P-a"
+	[ "$output" = "$(printf 'one\nthree\nfour')" ]
+	[ "$stderr" = two ]
+	run -0 rc-logs --tail 1 "$P-a"
+	[ "$output" = four ]
+	run -0 rc-logs --tail all "$P-a"
+	[ "${#lines[@]}" -eq 4 ]
 	run -0 rc-logs -n 0 "$P-a"
 	[ -z "$output" ]
 	run -2 rc-logs --tail many "$P-a"
+}
+
+@test "a container cannot forge the other stream's lines or their times" {
+	mk a sh -c 'printf "2020-01-01T00:00:00.000000000Z stderr F forged\n"; printf "\n"'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_state a exited
+	run --separate-stderr -0 rc-logs "$P-a"
+	[ "${lines[0]}" = "2020-01-01T00:00:00.000000000Z stderr F forged" ]
+	[ -z "$stderr" ]
+	# Its time is the monitor's, not the one it wrote.
+	run -0 rc-logs --since 2021-01-01 "$P-a"
+	[[ "${lines[0]}" == *forged ]]
+}
+
+@test "rc-logs --since, --until and --timestamps" {
+	mk a sh -c 'echo early; sleep 2; echo late'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_state a exited
+	run -0 rc-logs --timestamps "$P-a"
+	[[ "${lines[0]}" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}Z\ early$ ]]
+	t_early=$(echo "${lines[0]}" | cut -d' ' -f1)
+	t_late=$(echo "${lines[1]}" | cut -d' ' -f1)
+	[[ "$t_early" < "$t_late" ]]
+	# Each form of --since: the record's own time, Unix seconds, a duration.
+	run -0 rc-logs --since "$t_late" "$P-a"
+	[ "$output" = late ]
+	run -0 rc-logs --until "$t_early" "$P-a"
+	[ "$output" = early ]
+	run -0 rc-logs --since "$(date -d "$t_late" +%s)" "$P-a"
+	[ "$output" = late ]
+	run -0 rc-logs --since 1h "$P-a"
+	[ "$output" = "$(printf 'early\nlate')" ]
+	run -0 rc-logs --since "$(date -d '+1 hour' +%Y-%m-%dT%H:%M:%S)" "$P-a"
+	[ -z "$output" ]
+	run -2 rc-logs --since yesterday "$P-a"
+	[[ "$output" == *"--since: invalid time \"yesterday\""* ]]
+}
+
+@test "a log written by an older rc (bare output) reads on, mixed with records" {
+	mk a sh -c 'echo new'
+	printf 'old one\nold two\n' >"$RC_ROOT/containers/$P-a/log"
+	rc-unshare -d "$P-a" >/dev/null
+	wait_state a exited
+	run -0 rc-logs "$P-a"
+	[ "$output" = "$(printf 'old one\nold two\nnew')" ]
+	run -0 rc-logs --since 1h "$P-a"
+	[ "$output" = new ]
 }
 
 @test "rc-logs -f follows new output until the container ends" {
@@ -420,7 +470,7 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	[ "$(field a State)" = exited ]
 	[ "$(field a ExitCode)" = 1 ]
 	[ "$(field a Restarts)" = 2 ]
-	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = 3 ]
+	[ "$(rc-logs "$P-a" | grep -c '^run$')" = 3 ]
 }
 
 @test "--restart on-failure does not restart a container that succeeded" {
@@ -429,7 +479,7 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	wait_state a exited
 	sleep 0.3
 	[ "$(field a Restarts)" = 0 ]
-	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = 1 ]
+	[ "$(rc-logs "$P-a" | grep -c '^run$')" = 1 ]
 }
 
 @test "--restart no (the default) leaves a failed container exited" {
@@ -438,7 +488,7 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	wait_state a exited
 	sleep 0.3
 	[ "$(field a Restarts)" = 0 ]
-	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = 1 ]
+	[ "$(rc-logs "$P-a" | grep -c '^run$')" = 1 ]
 }
 
 @test "--restart always restarts whatever the status, keeps its pid file fresh, and rc-stop ends it" {
@@ -452,9 +502,9 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	run -0 rc-stop "$P-a"
 	gone "$mon"
 	[ "$(field a State)" = exited ]
-	n=$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")
+	n=$(rc-logs "$P-a" | grep -c '^run$')
 	sleep 0.5
-	[ "$(grep -c '^run$' "$RC_ROOT/containers/$P-a/log")" = "$n" ]
+	[ "$(rc-logs "$P-a" | grep -c '^run$')" = "$n" ]
 }
 
 @test "a restarted container that cannot start any more is recorded as exited" {
@@ -467,6 +517,176 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	[ "$(field a State)" = exited ]
 	[ "$(field a ExitCode)" = 127 ]
 	grep -q 'not found\|No such file' "$RC_ROOT/containers/$P-a/log"
+}
+
+# ---- healthchecks ----
+
+# Wait (up to 10 s) until container NAME's health is STATE.
+wait_health() {
+	for _ in $(seq 200); do
+		[ "$(field "$1" Health)" = "$2" ] && return 0
+		sleep 0.05
+	done
+	echo "$P-$1's health is $(field "$1" Health), not $2" >&2
+	cat "$RC_ROOT/containers/$P-$1/health" >&2 || true
+	return 1
+}
+
+# The processes in container NAME's pids cgroup.
+ctr_procs() { cat /sys/fs/cgroup/pids/rc/"$(cgroup_leaf "$P-$1")"/cgroup.procs; }
+
+@test "--health-cmd: starting, healthy, unhealthy after the retries, healthy again; rc-ps shows it" {
+	mk a sleep 1000
+	# The start period keeps it starting for a second (its failures do not
+	# count), long enough for rc-ps on a loaded machine; then two failures.
+	rc-unshare -d --health-cmd 'test -e /ok' --health-interval 200ms --health-retries 2 \
+		--health-start-period 1s "$P-a" >/dev/null
+	[[ "$(field a 'Health}} {{.Status')" == "starting running ("*") (health: starting)" ]]
+	wait_health a unhealthy
+	[[ "$(field a Status)" == *") (unhealthy)" ]]
+	# STATE FAILING_STREAK: two failures in a row (or more, by now).
+	read -r state streak <"$RC_ROOT/containers/$P-a/health"
+	[ "$state" = unhealthy ] && [ "$streak" -ge 2 ]
+	touch "$RC_ROOT/containers/$P-a/rootfs/ok"
+	wait_health a healthy
+	[[ "$(field a Status)" == *") (healthy)" ]]
+	[ "$(rc-ps --format json | jq -r "select(.name == \"$P-a\") | .health")" = healthy ]
+	# Still running: no restart policy, no restart.
+	[ "$(field a State)" = running ]
+	[ "$(field a Restarts)" = 0 ]
+	rc-stop -t 1 "$P-a"
+	[ "$(field a Health)" = - ]
+}
+
+@test "a healthcheck runs inside the container, as its process, holding nothing of the monitor's" {
+	mk a sleep 1000
+	edit_config "$P-a" '.process.user.uid = 1234'
+	rc-unshare -d --health-interval 100ms --health-cmd \
+		'hostname; id -u; tr "\0" " " </proc/1/cmdline; echo; ls /proc/self/fd | sort -n | tr "\n" " "' \
+		"$P-a" >/dev/null
+	wait_health a healthy
+	out=$(tail -n +3 "$RC_ROOT/containers/$P-a/health")
+	echo "$out"
+	[ "$(echo "$out" | sed -n 1p)" = "$P-a" ]
+	[ "$(echo "$out" | sed -n 2p)" = 1234 ]
+	[ "$(echo "$out" | sed -n 3p)" = "sleep 1000 " ]
+	# stdin, stdout, stderr and ls's own directory: no lock, log or state descriptor.
+	[ "$(echo "$out" | sed -n 4p)" = "0 1 2 3 " ]
+	rc-stop -t 1 "$P-a"
+}
+
+@test "a hanging healthcheck is killed at its timeout and counts as a failure" {
+	mk a sleep 1000
+	rc-unshare -d --health-cmd 'echo probing; sleep 1000' --health-interval 100ms \
+		--health-timeout 300ms --health-retries 1 "$P-a" >/dev/null
+	wait_health a unhealthy
+	sed -n 2p "$RC_ROOT/containers/$P-a/health" | grep -q '^-1 '
+	grep -q 'Health check exceeded timeout (300ms)' "$RC_ROOT/containers/$P-a/health"
+	# Each probe's process is gone once it has been killed.
+	for _ in $(seq 100); do [ "$(ctr_procs a | wc -l)" -le 2 ] && break; sleep 0.05; done
+	[ "$(ctr_procs a | wc -l)" -le 2 ]
+	rc-stop -t 1 "$P-a"
+}
+
+@test "a healthcheck's output is capped, and one that leaves a process holding its output does not stall the monitor" {
+	mk a sleep 1000
+	rc-unshare -d --health-interval 100ms --health-cmd \
+		'head -c 100000 /dev/zero | tr "\0" x; sleep 1000 >/dev/stdout &' "$P-a" >/dev/null
+	wait_health a healthy
+	dir=$RC_ROOT/containers/$P-a
+	[ "$(stat -c %s "$dir/health")" -le $((4096 + 64)) ]
+	# Probes go on: the file is rewritten after the first.
+	before=$(stat -c %Y.%y "$dir/health")
+	for _ in $(seq 100); do [ "$(stat -c %Y.%y "$dir/health")" != "$before" ] && break; sleep 0.05; done
+	[ "$(stat -c %Y.%y "$dir/health")" != "$before" ]
+	rc-stop -t 1 "$P-a"
+}
+
+@test "an unhealthy container is restarted when its policy restarts it" {
+	mk a sh -c 'echo run; exec sleep 1000'
+	rc-unshare -d --restart always --health-cmd 'test -e /ok' --health-interval 100ms \
+		--health-retries 1 "$P-a" >/dev/null
+	mon=$(monitor_of a)
+	for _ in $(seq 200); do [ "$(field a Restarts)" -ge 1 ] && break; sleep 0.05; done
+	[ "$(field a Restarts)" -ge 1 ]
+	rc-logs "$P-a" 2>&1 | grep -q "rc-monitor: container $P-a is unhealthy: stopping it to restart it"
+	# One monitor across the restarts, and each run starts again.
+	[ "$(monitor_of a)" = "$mon" ]
+	touch "$RC_ROOT/containers/$P-a/rootfs/ok"
+	wait_health a healthy
+	n=$(field a Restarts)
+	sleep 0.5
+	[ "$(field a Restarts)" = "$n" ]
+	rc-stop -t 1 "$P-a"
+}
+
+@test "an unhealthy container whose stop signal it ignores is killed after 10 s, and on-failure:N stops restarting it" {
+	mk a sh -c 'trap "" TERM; echo run; while :; do sleep 0.1; done'
+	rc-unshare -d --restart on-failure:1 --health-cmd false --health-interval 100ms \
+		--health-retries 1 "$P-a" >/dev/null
+	for _ in $(seq 400); do [ "$(field a Restarts)" = 1 ] && break; sleep 0.05; done
+	[ "$(field a Restarts)" = 1 ]
+	# The restart it was allowed is used: unhealthy again, it runs on.
+	wait_health a unhealthy
+	sleep 0.5
+	[ "$(field a State)" = running ]
+	[ "$(rc-logs "$P-a" | grep -c '^run$')" = 2 ]
+	rc-stop -t 1 "$P-a"
+}
+
+@test "the image's HEALTHCHECK runs; --no-healthcheck turns it off" {
+	mk a sleep 1000
+	edit_config "$P-a" '.annotations["rc.healthcheck"] = "{\"Test\":[\"CMD\",\"/bin/sh\",\"-c\",\"exit 3\"],\"Interval\":100000000,\"Retries\":1}"'
+	rc-unshare -d "$P-a" >/dev/null
+	wait_health a unhealthy
+	sed -n 2p "$RC_ROOT/containers/$P-a/health" | grep -q '^3 '
+	rc-stop -t 1 "$P-a"
+	rc-unshare -d --no-healthcheck "$P-a" >/dev/null
+	sleep 0.5
+	[ ! -e "$RC_ROOT/containers/$P-a/health" ]
+	[ "$(field a Health)" = - ]
+	[[ "$(field a Status)" == "running ("*")" ]]
+	rc-stop -t 1 "$P-a"
+}
+
+@test "healthcheck options: -d needed, bad durations and conflicts refused" {
+	mk a sleep 1000
+	run -2 rc-unshare --health-cmd true "$P-a"
+	[[ "$output" == *"--health-* options need -d"* ]]
+	run -2 rc-unshare -d --health-interval 30 --health-cmd true "$P-a"
+	[[ "$output" == *"--health-interval: invalid duration \"30\""* ]]
+	run -2 rc-unshare -d --no-healthcheck --health-cmd true "$P-a"
+	[[ "$output" == *"--no-healthcheck conflicts with --health-* options"* ]]
+	[ "$(field a State)" = created ]
+}
+
+# ---- OOM kills ----
+
+@test "a container the kernel killed for memory shows exited (137, OOM killed); a new run clears it" {
+	mk a sh -c 'echo up; dd if=/dev/zero of=/dev/null bs=64M count=1'
+	rc-unshare -d -m 16m "$P-a" >/dev/null
+	wait_state a exited
+	[ "$(field a ExitCode)" = 137 ]
+	[[ "$(field a Status)" == "exited (137, OOM killed) "*" ago" ]]
+	[ "$(field a OOMKilled)" = true ]
+	[ "$(cat "$RC_ROOT/containers/$P-a/oom")" -ge 1 ]
+	[ "$(rc-ps -a --format json | jq -r "select(.name == \"$P-a\") | .oom_killed")" = true ]
+	# Enough memory: no OOM record.
+	rc-unshare -d -m 256m "$P-a" >/dev/null
+	wait_state a exited
+	[ "$(field a ExitCode)" = 0 ]
+	[[ "$(field a Status)" == "exited (0) "* ]]
+	[ ! -e "$RC_ROOT/containers/$P-a/oom" ]
+}
+
+@test "a foreground container killed for memory is recorded too; one killed by a signal is not OOM killed" {
+	mk a sh -c 'dd if=/dev/zero of=/dev/null bs=64M count=1'
+	run -137 rc-unshare -m 16m "$P-a"
+	[ "$(field a OOMKilled)" = true ]
+	mk b sh -c 'sleep 100 & kill -9 $!; wait $!'
+	run -137 rc-unshare -m 16m "$P-b"
+	[ "$(field b OOMKilled)" = false ]
+	[[ "$(field b Status)" == "exited (137) "* ]]
 }
 
 # ---- no daemon: monitors die, machines reboot ----

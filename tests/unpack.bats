@@ -778,6 +778,27 @@ cfg() { jq -c "$1" "$RC_ROOT/containers/${2:-c1}/config.json"; }
 	[ "$(cfg .root)" = '{"path":"rootfs","readonly":false}' ]
 }
 
+@test "config.json records the image's HEALTHCHECK and SHELL for rc-unshare" {
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --cmd '["/bin/sh"]' --shell '["/bin/ash","-ec"]' \
+		--healthcheck '{"Test":["CMD-SHELL","wget -q -O- localhost"],"Interval":5000000000,"Retries":2,"StartInterval":1}' \
+		"$RC_ROOT/images" hc "$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	rc-unpack hc c1
+	[ "$(cfg '.annotations["rc.healthcheck"]' | jq -r . | jq -c .)" = \
+	  '{"Test":["CMD-SHELL","wget -q -O- localhost"],"Interval":5000000000,"Retries":2}' ]
+	[ "$(cfg '.annotations["rc.shell"]' | jq -r .)" = '["/bin/ash","-ec"]' ]
+}
+
+@test "rc-unpack refuses a HEALTHCHECK no one could run" {
+	mkdir -p "$RC_ROOT"
+	"$HELPERS/mkimage" --cmd '["/bin/sh"]' --healthcheck '{"Test":["CMD"]}' \
+		"$RC_ROOT/images" badhc "$RC_SRC/tests/fixtures/alpine-minirootfs-3.20.3-x86_64.tar.gz" >/dev/null
+	run rc-unpack badhc c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"the image's Healthcheck: Test: CMD without a command"* ]]
+	[ ! -e "$RC_ROOT/containers/c1" ]
+}
+
 @test "config.json defaults PATH and the working directory" {
 	mkdir -p "$RC_ROOT"
 	"$HELPERS/mkimage" --env FOO=bar --cmd '["/bin/sh"]' "$RC_ROOT/images" nopath \

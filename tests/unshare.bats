@@ -496,7 +496,7 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	for _ in $(seq 100); do [ -e "$RC_ROOT/containers/c1/pid" ] || break; sleep 0.05; done
 	for _ in $(seq 50); do grep -q done "$RC_ROOT/containers/c1/log" && break; sleep 0.05; done
 	sleep 0.2
-	[ "$(cat "$RC_ROOT/containers/c1/log")" = "$(printf 'earlier\nstarted\ndone')" ]
+	[ "$(rc-logs c1)" = "$(printf 'earlier\nstarted\ndone')" ]
 	assert_clean c1
 }
 

@@ -31,6 +31,8 @@
 #define RC_FILE_NETNS_OWNER "netns.owner"  /* marker: rc-unshare made that pin */
 #define RC_FILE_NET_ENV     "net.env"      /* rc-net-up's KEY=VALUE lines */
 #define RC_FILE_LOG         "log"          /* a detached container's output */
+#define RC_FILE_HEALTH      "health"       /* its healthcheck's state (lifecycle/health.h) */
+#define RC_FILE_OOM         "oom"          /* OOM kills in its last run, when any */
 #define RC_FILE_ETC_OWNER   "etc.owner"    /* which of hostname/hosts/resolv.conf rc-unshare wrote */
 #define RC_NAME_MAX 64
 

@@ -178,6 +178,9 @@ static void fill_row(int fd, const char *name, struct rc_ps_row *row)
 		env_value(env, "IP", row->ip, sizeof row->ip);
 		env_value(env, "PORTS", row->ports, sizeof row->ports);
 	}
+	if (row->st.state == RC_CTR_RUNNING)
+		row->health = rc_health_read(fd);
+	row->oom_killed = row->st.state == RC_CTR_EXITED && rc_ctr_read_num(fd, RC_FILE_OOM, 0) > 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -253,9 +256,18 @@ void rc_ago(long long then, long long now, char *buf, size_t len)
 	}
 }
 
+/* " (healthy)", docker's words for the health beside the status. */
+static const char *health_note(enum rc_health_state h)
+{
+	static const char *const notes[] = { "", " (health: starting)", " (healthy)", " (unhealthy)" };
+
+	return notes[h];
+}
+
 void rc_ps_status(const struct rc_ps_row *row, long long now, char *buf, size_t len)
 {
 	const struct rc_ctr_status *s = &row->st;
+	const char *oom = row->oom_killed ? ", OOM killed" : "";
 	char ago[64];
 
 	switch (s->state) {
@@ -266,9 +278,9 @@ void rc_ps_status(const struct rc_ps_row *row, long long now, char *buf, size_t 
 		if (s->started) {
 			rc_ago(s->started, now, ago, sizeof ago);
 			ago[strlen(ago) - 4] = '\0'; /* " ago" */
-			snprintf(buf, len, "running (%s)", ago);
+			snprintf(buf, len, "running (%s)%s", ago, health_note(row->health));
 		} else {
-			snprintf(buf, len, "running");
+			snprintf(buf, len, "running%s", health_note(row->health));
 		}
 		break;
 	case RC_CTR_RESTARTING:
@@ -277,9 +289,9 @@ void rc_ps_status(const struct rc_ps_row *row, long long now, char *buf, size_t 
 	case RC_CTR_EXITED:
 		if (s->finished) {
 			rc_ago(s->finished, now, ago, sizeof ago);
-			snprintf(buf, len, "exited (%d) %s", s->exit_code, ago);
+			snprintf(buf, len, "exited (%d%s) %s", s->exit_code, oom, ago);
 		} else {
-			snprintf(buf, len, "exited (%d)", s->exit_code);
+			snprintf(buf, len, "exited (%d%s)", s->exit_code, oom);
 		}
 		break;
 	}
@@ -292,9 +304,10 @@ static void or_dash(const char *s, char *buf, size_t len)
 
 /* The fields of a row, as text, in the order of the table's columns. */
 enum { F_NAME, F_STATUS, F_PID, F_IMAGE, F_IP, F_PORTS, F_CREATED, F_STATE, F_EXIT,
-       F_RESTARTS, F_MAX };
+       F_RESTARTS, F_HEALTH, F_OOM, F_MAX };
 static const char *const field_names[F_MAX] = {
 	"Name", "Status", "Pid", "Image", "IP", "Ports", "Created", "State", "ExitCode", "Restarts",
+	"Health", "OOMKilled",
 };
 
 static void row_fields(const struct rc_ps_row *r, long long now, char f[F_MAX][512])
@@ -315,6 +328,8 @@ static void row_fields(const struct rc_ps_row *r, long long now, char f[F_MAX][5
 	snprintf(f[F_STATE], 512, "%s", rc_ctr_state_name(r->st.state));
 	snprintf(f[F_EXIT], 512, "%d", r->st.exit_code);
 	snprintf(f[F_RESTARTS], 512, "%d", r->st.restarts);
+	or_dash(rc_health_state_name(r->health), f[F_HEALTH], 512);
+	snprintf(f[F_OOM], 512, "%s", r->oom_killed ? "true" : "false");
 }
 
 static int print_json(FILE *out, const struct rc_ps_row *r, long long now, struct rc_err *e)
@@ -324,13 +339,14 @@ static int print_json(FILE *out, const struct rc_ps_row *r, long long now, struc
 	_cleanup_free_ char *text = NULL;
 
 	rc_ps_status(r, now, status, sizeof status);
-	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I}",
+	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:b}",
 		      "name", r->name, "state", rc_ctr_state_name(r->st.state), "status", status,
 		      "pid", (json_int_t)r->st.pid, "monitor", (json_int_t)r->st.monitor,
 		      "image", r->image, "ip", r->ip, "ports", r->ports,
 		      "created", (json_int_t)r->st.created, "started", (json_int_t)r->st.started,
 		      "finished", (json_int_t)r->st.finished, "exit_code", (json_int_t)r->st.exit_code,
-		      "restarts", (json_int_t)r->st.restarts);
+		      "restarts", (json_int_t)r->st.restarts, "health", rc_health_state_name(r->health),
+		      "oom_killed", r->oom_killed);
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	if (!text)
 		return rc_errf(e, ENOMEM, "formatting JSON");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "lifecycle/ctr.h"
+#include "lifecycle/health.h"
 #include "base/err.h"
 #include "base/signals.h"
 
@@ -34,6 +35,8 @@ struct rc_ps_row {
 	char image[512];        /* the reference from containers/NAME/image, "" if none */
 	char ip[64];            /* from net.env, "" if none */
 	char ports[512];        /* net.env's PORTS, "" if none */
+	enum rc_health_state health; /* its healthcheck's, while it runs (health.h) */
+	bool oom_killed;        /* the kernel killed some of it for memory in its last run */
 };
 
 /* The containers under root, sorted by name; only running and restarting
@@ -41,8 +44,9 @@ struct rc_ps_row {
 int rc_ps_list(const char *root, bool all, struct rc_ps_row **ret, size_t *ret_n,
 	       struct rc_err *e);
 
-/* "Up 5 minutes", "Exited (1) 3 seconds ago", "Restarting (1) ...",
- * "Created", as docker prints them, into buf. */
+/* "running (5 minutes)", "running (5 minutes) (healthy)" (or
+ * "(unhealthy)", "(health: starting)"), "exited (1) 3 seconds ago",
+ * "exited (137, OOM killed) ...", "restarting", "created", into buf. */
 void rc_ps_status(const struct rc_ps_row *row, long long now, char *buf, size_t len);
 
 /* "5 minutes ago" for an epoch time. */
@@ -51,7 +55,8 @@ void rc_ago(long long then, long long now, char *buf, size_t len);
 /* Print rows: the table (NAME STATUS PID IMAGE IP PORTS CREATED), names
  * only (quiet), --format json (one object per line) or a template with
  * {{.Name}} {{.Status}} {{.State}} {{.Pid}} {{.Image}} {{.IP}} {{.Ports}}
- * {{.Created}} {{.ExitCode}} {{.Restarts}} (and \t, \n escapes). */
+ * {{.Created}} {{.ExitCode}} {{.Restarts}} {{.Health}} {{.OOMKilled}} (and
+ * \t, \n escapes). */
 int rc_ps_print(FILE *out, const struct rc_ps_row *rows, size_t n, bool quiet,
 		const char *format, struct rc_err *e);
 

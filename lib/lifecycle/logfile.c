@@ -3,6 +3,7 @@
 #include "base/state.h"
 #include "base/cleanup.h"
 #include "base/fs.h"
+#include "base/timefmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,38 +55,92 @@ static void rotate(struct rc_log *l)
 	l->size = 0;
 }
 
-void rc_log_write(struct rc_log *l, const char *buf, size_t n)
+/* Records waiting to be written with one writev. */
+struct batch {
+	struct iovec iov[48];
+	int n;
+	size_t bytes;
+};
+
+static void flush(struct rc_log *l, struct batch *b)
 {
+	struct iovec *iov = b->iov;
+	int n = b->n;
+
+	while (n > 0) {
+		ssize_t w = writev(l->fd, iov, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break; /* dropped: see logfile.h */
+		l->size += w;
+		while (n > 0 && (size_t)w >= iov->iov_len) {
+			w -= (ssize_t)iov->iov_len;
+			iov++;
+			n--;
+		}
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
+	}
+	b->n = 0;
+	b->bytes = 0;
+}
+
+static void add(struct batch *b, const void *p, size_t len)
+{
+	b->iov[b->n++] = (struct iovec){ (void *)p, len };
+	b->bytes += len;
+}
+
+void rc_log_append(struct rc_log *l, enum rc_log_stream s, const char *buf, size_t n)
+{
+	char ts[RC_TIME_LEN], full[64], part[64];
+	struct timespec now;
+	struct batch b;
+	size_t plen;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	rc_time_format(&now, ts);
+	plen = (size_t)snprintf(full, sizeof full, "%s %s F ", ts, s == RC_LOG_STDERR ? "stderr" : "stdout");
+	memcpy(part, full, plen + 1);
+	part[plen - 2] = 'P';
+	b.n = 0;
+	b.bytes = 0;
 	while (n) {
-		size_t chunk = n;
+		const char *nl = memchr(buf, '\n', n);
+		size_t len = nl ? (size_t)(nl - buf) + 1 : n;
+		bool whole = nl != NULL;
+		size_t rec = plen + len + !whole;
 
 		if (l->max_size > 0) {
-			size_t room = l->size < l->max_size ? (size_t)(l->max_size - l->size) : 0;
-			if (chunk > room) {
-				/* Cut after the last line end that fits, if any. */
-				const char *nl = room ? memrchr(buf, '\n', room) : NULL;
-				if (nl)
-					chunk = (size_t)(nl - buf) + 1;
-				else if (l->size > 0)
-					chunk = 0;
-				else
-					chunk = room ? room : n;
-				if (chunk > n)
-					chunk = n;
-			}
-			if (!chunk) {
+			size_t used = (size_t)l->size + b.bytes, cap = (size_t)l->max_size;
+			if (used > 0 && used + rec > cap) {
+				flush(l, &b);
 				rotate(l);
-				if (l->size > 0) /* rotation failed: do not spin */
-					l->size = 0;
+				l->size = 0; /* a failed rotation must not spin */
 				continue;
 			}
+			if (rec > cap) {
+				/* Alone in its file and still too long: a part that fits. */
+				size_t room = cap > plen + 1 ? cap - plen - 1 : 1;
+				if (len > room) {
+					len = room;
+					whole = false;
+				}
+			}
 		}
-		if (rc_write_all(l->fd, buf, chunk) < 0)
-			return;
-		l->size += (off_t)chunk;
-		buf += chunk;
-		n -= chunk;
+		if (b.n + 3 > (int)(sizeof b.iov / sizeof *b.iov))
+			flush(l, &b);
+		add(&b, whole ? full : part, plen);
+		add(&b, buf, len);
+		if (!whole)
+			add(&b, "\n", 1);
+		buf += len;
+		n -= len;
 	}
+	flush(l, &b);
 }
 
 void rc_log_close(struct rc_log *l)
@@ -94,104 +150,3 @@ void rc_log_close(struct rc_log *l)
 	l->fd = -1;
 }
 
-/* Append all of dirfd/name to *buf. A missing file is fine. */
-static int slurp(int dirfd, const char *name, char **buf, size_t *len, struct rc_err *e)
-{
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	char tmp[65536];
-	ssize_t n;
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : rc_errf(e, errno, "reading %s", name);
-	while ((n = read(fd, tmp, sizeof tmp)) > 0) {
-		char *nb = realloc(*buf, *len + (size_t)n + 1);
-		if (!nb)
-			return rc_errf(e, ENOMEM, "reading %s", name);
-		memcpy(nb + *len, tmp, (size_t)n);
-		*buf = nb;
-		*len += (size_t)n;
-	}
-	return n < 0 ? rc_errf(e, errno, "reading %s", name) : 0;
-}
-
-int rc_log_dump(int dirfd, long tail, int out, struct rc_err *e)
-{
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, start = 0;
-	char name[32];
-	int last = 0;
-
-	/* The oldest rotated file is the highest-numbered one there is. */
-	for (int i = 1; i < 1000; i++) {
-		snprintf(name, sizeof name, "log.%d", i);
-		if (faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
-			break;
-		last = i;
-	}
-	for (int i = last; i >= 1; i--) {
-		snprintf(name, sizeof name, "log.%d", i);
-		if (slurp(dirfd, name, &buf, &len, e) < 0)
-			return -1;
-	}
-	if (slurp(dirfd, RC_FILE_LOG, &buf, &len, e) < 0)
-		return -1;
-	if (tail >= 0) {
-		long lines = 0;
-		start = len;
-		/* A final line without its newline counts as a line too. */
-		if (start && buf[start - 1] == '\n')
-			start--;
-		while (start > 0) {
-			if (buf[start - 1] == '\n' && ++lines == tail)
-				break;
-			start--;
-		}
-		if (tail == 0)
-			start = len;
-	}
-	if (len > start && rc_write_all(out, buf + start, len - start) < 0)
-		return rc_errf(e, errno, "writing the log");
-	return 0;
-}
-
-/* Copy what fd has beyond its offset; false on a write error. */
-static bool copy_new(int fd, int out)
-{
-	char buf[65536];
-	ssize_t n;
-
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		if (rc_write_all(out, buf, (size_t)n) < 0)
-			return false;
-	return true;
-}
-
-int rc_log_follow(int dirfd, int out, bool (*alive)(void *arg), void *arg, struct rc_err *e)
-{
-	_cleanup_close_ int fd = openat(dirfd, RC_FILE_LOG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st, cur;
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	for (;;) {
-		bool running = alive(arg);
-
-		if (fd >= 0 && !copy_new(fd, out))
-			return rc_errf(e, errno, "writing the log");
-		/* Rotated (a new file at "log") or truncated (one file kept)? */
-		if (fstatat(dirfd, RC_FILE_LOG, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    (fd < 0 || fstat(fd, &cur) < 0 || cur.st_ino != st.st_ino)) {
-			if (fd >= 0)
-				close(fd);
-			fd = openat(dirfd, RC_FILE_LOG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-			continue;
-		}
-		if (fd >= 0 && fstat(fd, &cur) == 0 && lseek(fd, 0, SEEK_CUR) > cur.st_size) {
-			lseek(fd, 0, SEEK_SET);
-			continue;
-		}
-		if (!running)
-			return 0;
-		nanosleep(&(struct timespec){ 0, 100 * 1000 * 1000 }, NULL);
-	}
-}

@@ -10,7 +10,8 @@
 #include <string.h>
 
 enum { O_NAME = 256, O_PID, O_DIRFD, O_CFD, O_LOCK, O_LOGRD, O_LOGWR, O_STATUS, O_CGBASE,
-       O_CGROUP, O_PINNED, O_ETC, O_RM, O_RESTART, O_RESTARTS, O_MAXSIZE, O_MAXFILES };
+       O_CGROUP, O_PINNED, O_ETC, O_RM, O_RESTART, O_RESTARTS, O_MAXSIZE, O_MAXFILES,
+       O_ERRRD, O_ERRWR, O_STOPSIG, O_HARG, O_HINTERVAL, O_HTIMEOUT, O_HSTART, O_HRETRIES };
 
 /* In the enum's order: take() names an option by its value. */
 static const struct option options[] = {
@@ -27,6 +28,13 @@ static const struct option options[] = {
 	{ "restarts", required_argument, NULL, O_RESTARTS },
 	{ "log-max-size", required_argument, NULL, O_MAXSIZE },
 	{ "log-max-files", required_argument, NULL, O_MAXFILES },
+	{ "err-fd", required_argument, NULL, O_ERRRD }, { "err-wr", required_argument, NULL, O_ERRWR },
+	{ "stop-signal", required_argument, NULL, O_STOPSIG },
+	{ "health-arg", required_argument, NULL, O_HARG },
+	{ "health-interval", required_argument, NULL, O_HINTERVAL },
+	{ "health-timeout", required_argument, NULL, O_HTIMEOUT },
+	{ "health-start-period", required_argument, NULL, O_HSTART },
+	{ "health-retries", required_argument, NULL, O_HRETRIES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -108,8 +116,20 @@ int rc_monitor_to_argv(const struct rc_monitor *m, char ***ret, struct rc_err *e
 	push_policy(&a, &m->policy);
 	push_num(&a, "--log-max-size", m->log_max_size);
 	push_num(&a, "--log-max-files", m->log_max_files);
+	push_num(&a, "--err-fd", m->err_rd);
+	push_num(&a, "--err-wr", m->err_wr);
 	if (m->pinned)
 		push(&a, "--pinned");
+	if (m->stop_signal)
+		push_num(&a, "--stop-signal", m->stop_signal);
+	if (m->health.argv && m->health.argv[0]) {
+		for (char **p = m->health.argv; *p; p++)
+			push_opt(&a, "--health-arg", *p);
+		push_num(&a, "--health-interval", m->health.interval_ms);
+		push_num(&a, "--health-timeout", m->health.timeout_ms);
+		push_num(&a, "--health-start-period", m->health.start_period_ms);
+		push_num(&a, "--health-retries", m->health.retries);
+	}
 	snprintf(etc, sizeof etc, "%u:%lu:%lu:%lu",
 		 (unsigned)(m->etc.made[0] | m->etc.made[1] << 1 | m->etc.made[2] << 2),
 		 (unsigned long)m->etc.ino[0], (unsigned long)m->etc.ino[1], (unsigned long)m->etc.ino[2]);
@@ -167,8 +187,26 @@ static int parse_etc(const char *s, struct rc_etc *etc, struct rc_err *e)
 	return 0;
 }
 
+/* One more word of the healthcheck's command (the vector lives as long as
+ * the monitor). */
+static int health_arg(struct rc_monitor *m, char *arg, struct rc_err *e)
+{
+	size_t n = 0;
+	char **v;
+
+	while (m->health.argv && m->health.argv[n])
+		n++;
+	v = realloc(m->health.argv, (n + 2) * sizeof *v);
+	if (!v)
+		return rc_errf(e, ENOMEM, "reading --health-arg");
+	v[n] = arg;
+	v[n + 1] = NULL;
+	m->health.argv = v;
+	return 0;
+}
+
 /* One option into m. */
-static int take(struct rc_monitor *m, int c, const char *arg, struct rc_err *e)
+static int take(struct rc_monitor *m, int c, char *arg, struct rc_err *e)
 {
 	const char *name = options[c - O_NAME].name;
 	long long v = 0;
@@ -181,12 +219,25 @@ static int take(struct rc_monitor *m, int c, const char *arg, struct rc_err *e)
 	case O_PINNED: m->pinned = true; return 0;
 	case O_RM: m->remove = true; return 0;
 	case O_ETC: return parse_etc(arg, &m->etc, e);
+	case O_HARG: return health_arg(m, arg, e);
 	case O_RESTART: return rc_restart_parse(arg, &m->policy, e) < 0 ? rc_err_status(e, 2) : 0;
 	case O_MAXSIZE:
 		r = num(name, arg, 0, LLONG_MAX, &v, e);
 		m->log_max_size = v;
 		return r;
-	case O_PID: case O_STATUS: case O_RESTARTS: case O_MAXFILES:
+	case O_HINTERVAL: case O_HTIMEOUT:
+		r = num(name, arg, 1, LLONG_MAX / 2, &v, e);
+		*(c == O_HINTERVAL ? &m->health.interval_ms : &m->health.timeout_ms) = v;
+		return r;
+	case O_HSTART:
+		r = num(name, arg, 0, LLONG_MAX / 2, &v, e);
+		m->health.start_period_ms = v;
+		return r;
+	case O_STOPSIG:
+		r = num(name, arg, 1, 64, &v, e);
+		m->stop_signal = (int)v;
+		return r;
+	case O_PID: case O_STATUS: case O_RESTARTS: case O_MAXFILES: case O_HRETRIES:
 		r = num(name, arg, 0, INT_MAX, &v, e);
 		break;
 	default: /* descriptors */
@@ -198,6 +249,9 @@ static int take(struct rc_monitor *m, int c, const char *arg, struct rc_err *e)
 	case O_STATUS: m->start_status = (int)v; break;
 	case O_RESTARTS: m->restarts = (int)v; break;
 	case O_MAXFILES: m->log_max_files = (int)v; break;
+	case O_HRETRIES: m->health.retries = (int)v; break;
+	case O_ERRRD: m->err_rd = (int)v; break;
+	case O_ERRWR: m->err_wr = (int)v; break;
 	case O_DIRFD: m->dir_fd = (int)v; break;
 	case O_CFD: m->containers_fd = (int)v; break;
 	case O_LOCK: m->lock_fd = (int)v; break;
@@ -212,8 +266,11 @@ int rc_monitor_from_argv(int argc, char **argv, struct rc_monitor *m, struct rc_
 	int c;
 
 	*m = (struct rc_monitor){ .pid = -1, .dir_fd = -1, .containers_fd = -1, .lock_fd = -1,
-				  .log_rd = -1, .log_wr = -1, .cgroup_base = "/sys/fs/cgroup",
-				  .log_max_files = 1 };
+				  .log_rd = -1, .log_wr = -1, .err_rd = -1, .err_wr = -1,
+				  .cgroup_base = "/sys/fs/cgroup", .log_max_files = 1,
+				  .health = { .interval_ms = RC_HEALTH_INTERVAL_MS,
+					      .timeout_ms = RC_HEALTH_TIMEOUT_MS,
+					      .retries = RC_HEALTH_RETRIES } };
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
@@ -227,6 +284,10 @@ int rc_monitor_from_argv(int argc, char **argv, struct rc_monitor *m, struct rc_
 	if (!m->name || !rc_name_valid(m->name) || m->pid < 0 || m->dir_fd < 0 || m->lock_fd < 0 ||
 	    m->log_rd < 0 || m->log_wr < 0) {
 		rc_errf(e, 0, "started without its container (see --help)");
+		return rc_err_status(e, 2);
+	}
+	if ((m->err_rd < 0) != (m->err_wr < 0)) {
+		rc_errf(e, 0, "--err-fd and --err-wr go together");
 		return rc_err_status(e, 2);
 	}
 	if (!m->cgroup)

@@ -5,6 +5,7 @@
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
 #include "lifecycle/logfile.h"
+#include "base/timefmt.h"
 #include "net/netns.h"
 
 #include <errno.h>
@@ -63,7 +64,7 @@ int rc_sibling_path(const char *prog, char *buf, size_t len, struct rc_err *e)
 	return 0;
 }
 
-/* The monitor's own diagnostics go into the container's log. */
+/* The monitor's own diagnostics go into the container's log, as stderr. */
 static void say(struct rc_log *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct rc_log *log, const char *fmt, ...)
 {
@@ -77,19 +78,37 @@ static void say(struct rc_log *log, const char *fmt, ...)
 	if (n > (int)sizeof buf - 2)
 		n = (int)sizeof buf - 2;
 	buf[n++] = '\n';
-	rc_log_write(log, buf, (size_t)n);
+	rc_log_append(log, RC_LOG_STDERR, buf, (size_t)n);
 }
 
-/* Copy what the pipe holds into the log (a page at a time: the monitor's
- * stack is part of its cost per container). */
-static void drain(int rd, struct rc_log *log)
+/* Copy one read of a stream's pipe into the log (a page at a time: the
+ * monitor's stack is part of its cost per container). false when it held
+ * nothing. */
+static bool copy_once(int rd, struct rc_log *log, enum rc_log_stream s)
 {
 	char buf[4096];
 	ssize_t n;
 
-	while ((n = read(rd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			rc_log_write(log, buf, (size_t)n);
+	if (rd < 0)
+		return false;
+	while ((n = read(rd, buf, sizeof buf)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return false;
+	rc_log_append(log, s, buf, (size_t)n);
+	return true;
+}
+
+/* Everything both pipes hold, a read of each in turn: the two streams
+ * interleaved about as the container wrote them. */
+static void drain(const struct rc_monitor *m, struct rc_log *log)
+{
+	bool more = true;
+
+	while (more) {
+		more = copy_once(m->log_rd, log, RC_LOG_STDOUT);
+		more |= copy_once(m->err_rd, log, RC_LOG_STDERR);
+	}
 }
 
 static int status_of(int ws)
@@ -97,33 +116,106 @@ static int status_of(int ws)
 	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
-/* Until the container ends: copy its output, pass SIGTERM and SIGINT on
- * (and take them as a stop: no restart after). Returns its status. */
-static int supervise(const struct rc_monitor *m, struct rc_log *log, int sfd, bool *stop)
+/* What one run of the container came to, besides its status. */
+struct run {
+	bool stop;              /* told to stop: no restart */
+	bool unhealthy;         /* stopped for being unhealthy: restart it */
+	long long kill_ms;      /* SIGKILL then, unless it has ended (0: not stopping) */
+};
+
+/* Whether the restart policy would restart the container now. */
+static bool policy_restarts(const struct rc_monitor *m)
+{
+	const struct rc_restart_policy *p = &m->policy;
+
+	return p->when == RC_RESTART_ALWAYS ||
+	       (p->when == RC_RESTART_ON_FAILURE && (!p->max || m->restarts < p->max));
+}
+
+/* It has turned unhealthy: stop it to be restarted, where the policy
+ * restarts it; else it goes on running, unhealthy (docker's way). */
+static void on_unhealthy(const struct rc_monitor *m, struct rc_log *log, struct run *run,
+			 long long now)
+{
+	if (!policy_restarts(m) || run->kill_ms ||
+	    faccessat(m->dir_fd, RC_FILE_STOPPING, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return;
+	say(log, "container %s is unhealthy: stopping it to restart it", m->name);
+	run->unhealthy = true;
+	run->kill_ms = now + RC_MONITOR_STOP_MS;
+	kill(m->pid, m->stop_signal ? m->stop_signal : SIGTERM);
+}
+
+static int min_timeout(int a, long long until, long long now)
+{
+	long long b = until - now < 0 ? 0 : until - now;
+
+	if (b > INT_MAX)
+		b = INT_MAX;
+	return a < 0 || b < a ? (int)b : a;
+}
+
+/* Until the container ends: copy its output, probe its health, pass
+ * SIGTERM and SIGINT on (and take them as a stop: no restart after).
+ * Returns its status. */
+static int supervise(const struct rc_monitor *m, struct rc_log *log, int sfd,
+		     struct rc_prober *hp, struct run *run)
 {
 	for (;;) {
-		struct pollfd p[2] = { { sfd, POLLIN, 0 }, { m->log_rd, POLLIN, 0 } };
+		long long now = rc_mono_ms();
+		int timeout = rc_prober_timeout(hp, now);
+		struct pollfd p[4] = { { sfd, POLLIN, 0 }, { m->log_rd, POLLIN, 0 },
+				       { m->err_rd, POLLIN, 0 }, { hp->out, POLLIN, 0 } };
 		struct signalfd_siginfo si;
+		bool became;
 		int ws;
 
-		if (poll(p, 2, -1) < 0)
+		if (run->kill_ms)
+			timeout = min_timeout(timeout, run->kill_ms, now);
+		if (poll(p, 4, timeout) < 0)
 			continue;
 		if (p[1].revents & POLLIN)
-			drain(m->log_rd, log);
+			copy_once(m->log_rd, log, RC_LOG_STDOUT);
+		if (p[2].revents & POLLIN)
+			copy_once(m->err_rd, log, RC_LOG_STDERR);
+		if (p[3].revents)
+			rc_prober_read(hp);
 		while (read(sfd, &si, sizeof si) == sizeof si) {
 			if (si.ssi_signo != SIGCHLD) {
-				*stop = true;
+				run->stop = true;
 				kill(m->pid, (int)si.ssi_signo);
 			}
 		}
+		now = rc_mono_ms();
 		for (;;) {
 			pid_t w = waitpid(-1, &ws, WNOHANG);
 			if (w == m->pid)
 				return status_of(ws);
 			if (w <= 0)
 				break;
+			if (rc_prober_reaped(hp, w, ws, now, &became) && became)
+				on_unhealthy(m, log, run, now);
+		}
+		if (rc_prober_tick(hp, now))
+			on_unhealthy(m, log, run, now);
+		if (run->kill_ms && now >= run->kill_ms) {
+			kill(m->pid, SIGKILL);
+			run->kill_ms = 0;
 		}
 	}
+}
+
+/* How many of the container's processes the kernel killed for memory in
+ * this run, in the state files: read before its cgroup goes. */
+static void record_oom(const struct rc_monitor *m)
+{
+	long long n = rc_cgroup_oom_kills(m->cgroup_base, 0, m->cgroup ? m->cgroup : m->name);
+	struct rc_err e = { 0 };
+
+	if (n > 0)
+		rc_ctr_write_num(m->dir_fd, RC_FILE_OOM, n, &e);
+	else
+		unlinkat(m->dir_fd, RC_FILE_OOM, 0);
 }
 
 /* Undo what rc-unshare made for the container; the lock stays held. */
@@ -139,12 +231,14 @@ static void cleanup(const struct rc_monitor *m, struct rc_log *log)
 	rc_etc_cleanup(m->dir_fd, &m->etc);
 }
 
-static bool wants_restart(const struct rc_monitor *m, int status, bool stop)
+static bool wants_restart(const struct rc_monitor *m, int status, const struct run *run)
 {
 	const struct rc_restart_policy *p = &m->policy;
 
-	if (stop || faccessat(m->dir_fd, RC_FILE_STOPPING, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+	if (run->stop || faccessat(m->dir_fd, RC_FILE_STOPPING, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 		return false;
+	if (run->unhealthy)
+		return policy_restarts(m);
 	if (p->when == RC_RESTART_ALWAYS)
 		return true;
 	return p->when == RC_RESTART_ON_FAILURE && status != 0 && (!p->max || m->restarts < p->max);
@@ -198,7 +292,8 @@ static void restart(const struct rc_monitor *m, struct rc_log *log)
 	}
 	argv[0] = "rc-unshare";
 	memcpy(argv + 1, m->argv, n * sizeof *argv);
-	snprintf(env, sizeof env, "%d,%d,%d,%d", m->lock_fd, m->log_rd, m->log_wr, m->restarts + 1);
+	snprintf(env, sizeof env, "%d,%d,%d,%d,%d,%d", m->lock_fd, m->log_rd, m->log_wr,
+		 m->restarts + 1, m->err_rd, m->err_wr);
 	setenv(RC_MONITOR_ENV, env, 1);
 	fcntl(m->dir_fd, F_SETFD, FD_CLOEXEC);
 	if (m->containers_fd >= 0)
@@ -216,8 +311,9 @@ _Noreturn void rc_monitor_main(struct rc_monitor *m)
 {
 	struct rc_log log = { .fd = -1 };
 	struct rc_err e = { 0 };
+	struct rc_prober hp;
+	struct run run = { 0 };
 	sigset_t mask;
-	bool stop = false;
 	int sfd, status;
 
 	/* Even a container that shares the host's pid namespace may not open
@@ -232,18 +328,27 @@ _Noreturn void rc_monitor_main(struct rc_monitor *m)
 	signal(SIGHUP, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	rc_log_open(&log, m->dir_fd, m->log_max_size, m->log_max_files, &e);
+	/* Kept open across the exec of a restart. */
 	fcntl(m->log_rd, F_SETFL, O_NONBLOCK);
 	fcntl(m->log_rd, F_SETFD, 0);
+	if (m->err_rd >= 0) {
+		fcntl(m->err_rd, F_SETFL, O_NONBLOCK);
+		fcntl(m->err_rd, F_SETFD, 0);
+	}
+	rc_prober_init(&hp, m->pid > 0 ? &m->health : NULL, m->dir_fd, m->name);
 	if (m->pid > 0)
-		status = supervise(m, &log, sfd, &stop);
+		status = supervise(m, &log, sfd, &hp, &run);
 	else
 		status = m->start_status;
-	drain(m->log_rd, &log);
+	rc_prober_stop(&hp);
+	drain(m, &log);
+	if (m->pid > 0)
+		record_oom(m);
 	rc_ctr_write_num(m->dir_fd, RC_FILE_EXIT, status, &e);
 	rc_ctr_write_num(m->dir_fd, RC_FILE_FINISHED, (long long)time(NULL), &e);
 	if (m->pid > 0)
 		cleanup(m, &log);
-	if (wants_restart(m, status, stop)) {
+	if (wants_restart(m, status, &run)) {
 		rc_ctr_mark(m->dir_fd, RC_FILE_RESTARTING, &e);
 		if (backoff(m, sfd)) {
 			rc_ctr_write_num(m->dir_fd, RC_FILE_RESTARTS, m->restarts + 1, &e);

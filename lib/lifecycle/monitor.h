@@ -3,13 +3,16 @@
  * rc-unshare -d forks; the fork starts the container (run.h) and then execs
  * rc-monitor, a small libc-only program, so that one small process per
  * container remains: the container's parent. It copies the container's
- * stdout and stderr from a pipe into containers/NAME/log (logfile.h),
- * reaps it, records its exit status and time (ctr.h), removes what the
+ * stdout and stderr from two pipes into containers/NAME/log (logfile.h),
+ * runs its healthcheck (health.h), reaps it, records its exit status and
+ * time and whether the kernel killed any of it for memory (ctr.h), removes what the
  * container had (cgroup, pid file, its own network namespace pin, the
  * /etc files it made) and applies the restart policy: to restart it execs
  * rc-unshare again with the same arguments, handing back the lock, the log
- * pipe and the restart count in RC_MONITOR_RESTART, so the container keeps
- * one monitor process (and pid) for its whole life.
+ * pipes and the restart count in RC_MONITOR_RESTART, so the container keeps
+ * one monitor process (and pid) for its whole life. A container that turns
+ * unhealthy is stopped (its stop signal, SIGKILL 10 s later) and restarted
+ * when its policy would restart it.
  *
  * The monitor holds no descriptor and no mapping the container can reach:
  * the container lives in its own pid and mount namespaces and was exec'd
@@ -22,6 +25,7 @@
 #include <sys/types.h>
 
 #include "base/err.h"
+#include "lifecycle/health.h"
 #include "net/etcfiles.h"
 
 #define RC_MONITOR_ENV "RC_MONITOR_RESTART"
@@ -44,7 +48,8 @@ struct rc_monitor {
 	int dir_fd;             /* containers/NAME */
 	int containers_fd;      /* containers/, for --rm */
 	int lock_fd;            /* the container's flock, held for its whole life */
-	int log_rd, log_wr;     /* the output pipe (the write end kept for restarts) */
+	int log_rd, log_wr;     /* the stdout pipe (the write end kept for restarts) */
+	int err_rd, err_wr;     /* the stderr pipe; -1: stderr comes with stdout */
 	const char *cgroup_base;
 	const char *cgroup;     /* its leaf below rc/ (state.h) */
 	bool pinned;            /* rc-unshare pinned the network namespace */
@@ -54,8 +59,13 @@ struct rc_monitor {
 	int restarts;           /* done so far */
 	long long log_max_size;
 	int log_max_files;
+	struct rc_health_check health;  /* argv NULL: none */
+	int stop_signal;        /* to stop it when unhealthy (0: SIGTERM) */
 	char **argv;            /* rc-unshare's arguments, to restart */
 };
+
+/* How long an unhealthy container has to stop before SIGKILL. */
+#define RC_MONITOR_STOP_MS 10000
 
 /* The monitor's command line, one module both ways: rc-unshare builds it
  * to exec rc-monitor (a malloc'd vector, freed with rc_monitor_argv_free)

@@ -468,6 +468,62 @@ int rc_cgroup_join(const char *base, const char *name, pid_t pid, struct rc_err 
 	return 0;
 }
 
+int rc_cgroup_ctrl_dir(const char *base, int version, const char *name, const char *ctrl,
+		       char *buf, size_t len)
+{
+	_cleanup_fclose_ FILE *mi = NULL;
+	char line[4096];
+	size_t blen = strlen(base);
+	struct stat st;
+
+	if ((version ? version : rc_cgroup_version(base)) == 2) {
+		snprintf(buf, len, "%s/rc/%s", base, name);
+		return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+	}
+	mi = fopen("/proc/self/mountinfo", "re");
+	while (mi && fgets(line, sizeof line, mi)) {
+		char mnt[PATH_MAX], fstype[64], opts[512], *sep = strstr(line, " - ");
+
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
+		    sscanf(sep + 3, "%63s %*s %511s", fstype, opts) != 2 || strcmp(fstype, "cgroup"))
+			continue;
+		if (strncmp(mnt, base, blen) || mnt[blen] != '/' || strchr(mnt + blen + 1, '/') ||
+		    !has_ctrl(opts, ctrl))
+			continue;
+		snprintf(buf, len, "%s/rc/%s", mnt, name);
+		return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+	}
+	return -1;
+}
+
+long long rc_cgroup_keyed(const char *dir, const char *file, const char *key)
+{
+	char path[PATH_MAX], line[256];
+	_cleanup_fclose_ FILE *f = NULL;
+	size_t kl = strlen(key);
+	long long v;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, key, kl) && line[kl] == ' ' && sscanf(line + kl + 1, "%lld", &v) == 1)
+			return v;
+	return -1;
+}
+
+long long rc_cgroup_oom_kills(const char *base, int version, const char *name)
+{
+	char dir[PATH_MAX];
+	long long n;
+
+	if (!version)
+		version = rc_cgroup_version(base);
+	if (rc_cgroup_ctrl_dir(base, version, name, "memory", dir, sizeof dir) < 0)
+		return 0;
+	n = rc_cgroup_keyed(dir, version == 2 ? "memory.events" : "memory.oom_control", "oom_kill");
+	return n > 0 ? n : 0;
+}
+
 int rc_parse_bytes(const char *s, int64_t *ret, struct rc_err *e)
 {
 	char *end;

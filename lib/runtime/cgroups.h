@@ -4,6 +4,7 @@
 #ifndef RC_CGROUPS_H
 #define RC_CGROUPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -55,6 +56,22 @@ int rc_cgroup_remove(const char *base, const char *name, struct rc_err *e);
 
 /* Move pid into every existing rc/NAME directory below base. */
 int rc_cgroup_join(const char *base, const char *name, pid_t pid, struct rc_err *e);
+
+/* The directory of container rc/NAME below base (version 0: detect) for
+ * controller ctrl ("memory", "cpuacct", "pids", "blkio", "io", "cpu"):
+ * base/rc/NAME on v2, the hierarchy that has ctrl on v1, into buf. -1
+ * when no hierarchy has it or the directory does not exist. */
+int rc_cgroup_ctrl_dir(const char *base, int version, const char *name, const char *ctrl,
+		       char *buf, size_t len);
+
+/* The processes the kernel's OOM killer has killed in rc/NAME (version 0:
+ * detect): oom_kill of memory.events on v2, of memory.oom_control on v1.
+ * 0 when none or unknown. */
+long long rc_cgroup_oom_kills(const char *base, int version, const char *name);
+
+/* The value of key in a cgroup file of "key value" lines (memory.stat,
+ * cpu.stat, memory.events), -1 when it has none. */
+long long rc_cgroup_keyed(const char *dir, const char *file, const char *key);
 
 /* Remove one cgroup directory, waiting briefly while it is busy. */
 int rc_cgroup_rmdir(const char *dir, struct rc_err *e);

@@ -1,5 +1,6 @@
 /* ocispec.c - OCI runtime config from an image config; see ocispec.h. */
 #include "runtime/ocispec.h"
+#include "runtime/healthcfg.h"
 #include "base/cleanup.h"
 #include "base/signals.h"
 #include "runtime/defaults.h"
@@ -249,6 +250,12 @@ int rc_oci_config(json_t *image_config, const char *hostname, int rootfd, json_t
 		return rc_errf(e, ENOMEM, "making config.json");
 	}
 	rc_user_free(&u);
+	/* A HEALTHCHECK no one could run is the image's error, found now. */
+	if (rc_health_annotate(json_object_get(cfg, "Healthcheck"), json_object_get(cfg, "Shell"),
+			       json_object_get(spec, "annotations"), e) < 0) {
+		json_decref(spec);
+		return -1;
+	}
 	*ret = spec;
 	return 0;
 }

@@ -10,7 +10,8 @@
  * HOSTNAME and HOME added as docker does), cwd = WorkingDir (default "/"),
  * user from User resolved against the rootfs's /etc/passwd and /etc/group
  * (users.h); hostname; the image's StopSignal (checked) as the annotation
- * org.opencontainers.image.stopSignal.
+ * org.opencontainers.image.stopSignal; its Healthcheck and Shell (checked)
+ * as rc.healthcheck and rc.shell (healthcfg.h).
  */
 #ifndef RC_OCISPEC_H
 #define RC_OCISPEC_H

@@ -8,6 +8,7 @@
 #include "base/cleanup.h"
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
+#include "lifecycle/lifecycle.h"
 #include "lifecycle/monitor.h"
 #include "runtime/secopt.h"
 #include "runtime/sysfilter.h"
@@ -47,12 +48,13 @@ struct run_state {
 	bool began;              /* the monitor file names us */
 };
 
-/* What a detached start hands to its monitor: the output pipe, and on a
+/* What a detached start hands to its monitor: the output pipes, and on a
  * restart the monitor's lock and count. */
 struct handoff {
-	int rd, wr;
+	int rd, wr;              /* stdout's */
 	int lock_fd;             /* -1: take the lock */
 	int restarts;
+	int erd, ewr;            /* stderr's; -1: it goes with stdout */
 };
 
 struct rc_clone_args {
@@ -141,13 +143,13 @@ static void cleanup(struct run_state *st)
  * and stop request are history (a restart keeps its count and request). */
 static int begin_state(const struct rc_run *r, bool restart, struct rc_err *e)
 {
-	static const char *const old[] = { RC_FILE_EXIT, RC_FILE_FINISHED, RC_FILE_RESTARTING, RC_FILE_STOPPING,
-					   RC_FILE_RESTARTS };
+	static const char *const old[] = { RC_FILE_EXIT, RC_FILE_FINISHED, RC_FILE_OOM, RC_FILE_HEALTH,
+					   RC_FILE_RESTARTING, RC_FILE_STOPPING, RC_FILE_RESTARTS };
 
 	if (r->dir_fd < 0)
 		return 0;
 	/* A restart stays "restarting" until the container runs. */
-	for (size_t i = 0; i < (restart ? 2 : sizeof old / sizeof *old); i++)
+	for (size_t i = 0; i < (restart ? 4 : sizeof old / sizeof *old); i++)
 		unlinkat(r->dir_fd, old[i], 0);
 	return rc_ctr_set_monitor(r->dir_fd, e);
 }
@@ -155,9 +157,14 @@ static int begin_state(const struct rc_run *r, bool restart, struct rc_err *e)
 static void end_state(const struct rc_run *r, int status)
 {
 	struct rc_err e = { 0 };
+	long long oom;
 
 	if (r->dir_fd < 0 || r->remove)
 		return;
+	/* Read while the cgroup is still there. */
+	oom = rc_cgroup_oom_kills(r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE, 0, r->cgroup);
+	if (oom > 0 && rc_ctr_write_num(r->dir_fd, RC_FILE_OOM, oom, &e) < 0)
+		rc_err_warn(&e);
 	if (rc_ctr_write_num(r->dir_fd, RC_FILE_EXIT, status, &e) < 0 ||
 	    rc_ctr_write_num(r->dir_fd, RC_FILE_FINISHED, (long long)time(NULL), &e) < 0)
 		rc_err_warn(&e);
@@ -171,7 +178,8 @@ static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_
 	struct rc_monitor m = {
 		.name = r->name, .pid = pid, .start_status = status, .dir_fd = r->dir_fd,
 		.containers_fd = r->containers_fd, .lock_fd = lock_fd, .log_rd = h->rd,
-		.log_wr = h->wr, .cgroup_base = r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE,
+		.log_wr = h->wr, .err_rd = h->erd, .err_wr = h->ewr,
+		.cgroup_base = r->cgroup_base ? r->cgroup_base : RC_CGROUP_BASE,
 		.cgroup = r->cgroup, .pinned = st && st->pinned, .remove = r->remove,
 		.restarts = h->restarts, .log_max_size = r->log_max_size,
 		.log_max_files = r->log_max_files, .argv = r->argv,
@@ -184,9 +192,14 @@ static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_
 		return -1;
 	if (st)
 		m.etc = st->etc;
+	if (pid > 0 && r->health && r->health->argv) {
+		m.health = *r->health;
+		if (rc_ctr_stop_signal(r->dir_fd, &m.stop_signal, e) < 0)
+			return -1;
+	}
 	if (rc_monitor_to_argv(&m, &argv, e) < 0)
 		return -1;
-	int keep[] = { r->dir_fd, r->containers_fd, lock_fd, h->rd, h->wr };
+	int keep[] = { r->dir_fd, r->containers_fd, lock_fd, h->rd, h->wr, h->erd, h->ewr };
 	for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
 		if (keep[i] >= 0)
 			fcntl(keep[i], F_SETFD, 0);
@@ -199,7 +212,7 @@ static int exec_monitor(const struct rc_run *r, pid_t pid, int status, int lock_
 	unsetenv(RC_MONITOR_ENV);
 	execv(path, argv);
 	rc_monitor_argv_free(argv);
-	dup2(h->wr, STDERR_FILENO);
+	dup2(h->ewr >= 0 ? h->ewr : h->wr, STDERR_FILENO);
 	return rc_errf(e, errno, "executing %s", path);
 }
 
@@ -372,6 +385,8 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 		goto out;
 	if (r->dir_fd >= 0) {
 		rc_ctr_write_num(r->dir_fd, RC_FILE_STARTED, (long long)time(NULL), e);
+		if (h && r->health && r->health->argv)
+			rc_health_begin(r->dir_fd);
 		unlinkat(r->dir_fd, RC_FILE_RESTARTING, 0);
 	}
 	if (notify_fd >= 0) {
@@ -401,13 +416,19 @@ out:
 	return ret;
 }
 
-/* -d: a forked process (in its own session, the container's output going
- * into a pipe) starts the container as the foreground does and then execs
+static void close_all(const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+/* -d: a forked process (in its own session, the container's stdout and
+ * stderr going into two pipes) starts the container as the foreground does and then execs
  * rc-monitor; this process only waits for it to report the pid or the
  * failure. */
 static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 {
-	int p[2], out[2];
+	int p[2], out[2], err[2];
 	pid_t mon;
 	char buf[RC_ERR_MSG_MAX + 16], path[PATH_MAX];
 	size_t got = 0;
@@ -427,21 +448,24 @@ static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 		close(p[1]);
 		return rc_errf(e, errno, "creating a pipe");
 	}
+	if (pipe2(err, O_CLOEXEC) < 0) {
+		int errn = errno;
+		close_all((int[]){ p[0], p[1], out[0], out[1] }, 4);
+		return rc_errf(e, errn, "creating a pipe");
+	}
 	fflush(NULL);
 	mon = fork();
 	if (mon < 0) {
-		close(p[0]);
-		close(p[1]);
-		close(out[0]);
-		close(out[1]);
-		return rc_errf(e, errno, "starting the monitor");
+		int errn = errno;
+		close_all((int[]){ p[0], p[1], out[0], out[1], err[0], err[1] }, 6);
+		return rc_errf(e, errn, "starting the monitor");
 	}
 	if (mon == 0) {
 		struct rc_err me = { 0 };
-		struct handoff h = { out[0], out[1], -1, 0 };
+		struct handoff h = { out[0], out[1], -1, 0, err[0], err[1] };
 		int st = 0;
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		int keep[] = { r->dir_fd, r->containers_fd, p[1], out[0], out[1], null };
+		int keep[] = { r->dir_fd, r->containers_fd, p[1], out[0], out[1], err[0], err[1], null };
 
 		close(p[0]);
 		setsid();
@@ -449,16 +473,14 @@ static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 		rc_close_fds_except(0, keep, sizeof keep / sizeof *keep);
 		dup2(null, STDIN_FILENO);
 		dup2(out[1], STDOUT_FILENO);
-		dup2(out[1], STDERR_FILENO);
+		dup2(err[1], STDERR_FILENO);
 		if (run_fg(r, p[1], &h, &st, &me) < 0) {
 			dprintf(p[1], "E%d %s", me.status ? me.status : 125, me.msg);
 			_exit(me.status ? me.status : 125);
 		}
 		_exit(st);
 	}
-	close(p[1]);
-	close(out[0]);
-	close(out[1]);
+	close_all((int[]){ p[1], out[0], out[1], err[0], err[1] }, 5);
 	while (got < sizeof buf - 1 && (n = read(p[0], buf + got, sizeof buf - 1 - got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -490,14 +512,15 @@ static int run_detached(const struct rc_run *r, int *ret_pid, struct rc_err *e)
  * (which the monitor records as the run's exit status). */
 static int run_resumed(const struct rc_run *r, int *ret_pid, struct rc_err *e)
 {
-	struct handoff h;
-	int st = 0;
+	struct handoff h = { .erd = -1, .ewr = -1 };
+	int st = 0, n;
 
-	if (sscanf(r->resume, "%d,%d,%d,%d", &h.lock_fd, &h.rd, &h.wr, &h.restarts) != 4 ||
-	    r->dir_fd < 0)
+	/* LOCK,RD,WR,COUNT[,ERD,EWR]: an older monitor passes one pipe for both. */
+	n = sscanf(r->resume, "%d,%d,%d,%d,%d,%d", &h.lock_fd, &h.rd, &h.wr, &h.restarts, &h.erd, &h.ewr);
+	if ((n != 4 && n != 6) || r->dir_fd < 0 || (h.erd < 0) != (h.ewr < 0))
 		return rc_errf(e, 0, "%s: malformed", RC_MONITOR_ENV);
 	dup2(h.wr, STDOUT_FILENO);
-	dup2(h.wr, STDERR_FILENO);
+	dup2(h.ewr >= 0 ? h.ewr : h.wr, STDERR_FILENO);
 	if (run_fg(r, -1, &h, &st, e) == 0)
 		return *ret_pid = 0;
 	rc_err_warn(e); /* into the log */

@@ -21,6 +21,7 @@
 
 #include "runtime/cgroups.h"
 #include "base/err.h"
+#include "lifecycle/health.h"
 #include "net/netns.h"
 #include "runtime/spec.h"
 
@@ -39,6 +40,7 @@ struct rc_run {
 	const char *cgroup_base; /* RC_CGROUP_BASE unless testing */
 	/* -d only: */
 	const char *restart;     /* the restart policy (monitor.h), NULL: no */
+	const struct rc_health_check *health; /* the healthcheck (health.h), NULL: none */
 	long long log_max_size;  /* the log's cap (logfile.h), <= 0: none */
 	int log_max_files;
 	char **argv;             /* rc-unshare's own arguments, to restart with */

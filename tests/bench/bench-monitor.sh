@@ -6,6 +6,10 @@
 # of every rc-monitor, and of every conmon, summed and divided by N. PSS
 # shares a page among the processes that map it, so it is what N monitors
 # really cost together. Medians of ROUNDS rounds (default 3).
+# rc is measured twice: without a healthcheck, and with one (--health-cmd
+# true every 2 s), idle between probes, once every container has passed
+# at least two probes: what a healthcheck costs the monitor when no probe runs.
+# (podman runs healthchecks from systemd timers, not in conmon.)
 #   N (default 20)  ROUNDS (default 3)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -44,13 +48,28 @@ sum_kb() {
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
+# Until every container's health file records a probe's result (its second
+# line), then another interval: two probes or more have run everywhere.
+wait_probed() {
+	local i t0=$SECONDS
+	for i in $(seq "$N"); do
+		until [ "$(wc -l <"$RC_ROOT/containers/$tag-$i/health" 2>/dev/null)" -ge 2 ]; do
+			[ $((SECONDS - t0)) -lt 120 ] || { echo "bench-monitor: no probe ran" >&2; exit 1; }
+			sleep 0.1
+		done
+	done
+	sleep 2.5
+}
+
+# One round: N containers (rc-unshare's extra options in "$@").
 rc_round() {
 	local i mons=()
 	for i in $(seq "$N"); do
 		cp -a "$work/template" "$RC_ROOT/containers/$tag-$i"
-		rc-unshare -d --net none "$tag-$i" >/dev/null
+		rc-unshare -d --net none "$@" "$tag-$i" >/dev/null
 	done
 	sleep 1
+	[ $# -gt 0 ] && wait_probed
 	for i in $(seq "$N"); do mons+=("$(cut -d' ' -f1 "$RC_ROOT/containers/$tag-$i/monitor")"); done
 	echo "$(( $(sum_kb Pss "${mons[@]}") / N )) $(( $(sum_kb Rss "${mons[@]}") / N ))"
 	for i in $(seq "$N"); do rc-rm -f "$tag-$i" >/dev/null; done
@@ -68,17 +87,22 @@ podman_round() {
 	podman rm -f -t 0 $(seq -f "$tag-%g" "$N") >/dev/null
 }
 
-: >"$work/rc" && : >"$work/podman"
+: >"$work/rc" && : >"$work/rch" && : >"$work/podman"
 for r in $(seq "$ROUNDS"); do
 	rc_round >>"$work/rc"
+	rc_round --health-cmd true --health-interval 2s >>"$work/rch"
 	podman_round >>"$work/podman"
 done
 rc_pss=$(awk '{ print $1 }' "$work/rc" | median)
 rc_rss=$(awk '{ print $2 }' "$work/rc" | median)
+rch_pss=$(awk '{ print $1 }' "$work/rch" | median)
+rch_rss=$(awk '{ print $2 }' "$work/rch" | median)
 pm_pss=$(awk '{ print $1 }' "$work/podman" | median)
 pm_rss=$(awk '{ print $2 }' "$work/podman" | median)
 echo "per-container monitor memory, $N containers, median of $ROUNDS rounds"
-printf '%-22s %10s %10s\n' monitor "PSS KiB" "RSS KiB"
-printf '%-22s %10s %10s\n' "rc (rc-monitor)" "$rc_pss" "$rc_rss"
-printf '%-22s %10s %10s\n' "podman (conmon)" "$pm_pss" "$pm_rss"
+printf '%-34s %10s %10s\n' monitor "PSS KiB" "RSS KiB"
+printf '%-34s %10s %10s\n' "rc (rc-monitor)" "$rc_pss" "$rc_rss"
+printf '%-34s %10s %10s\n' "rc (rc-monitor), healthcheck idle" "$rch_pss" "$rch_rss"
+printf '%-34s %10s %10s\n' "podman (conmon)" "$pm_pss" "$pm_rss"
 awk -v a="$rc_pss" -v b="$pm_pss" 'BEGIN { printf "rc-monitor PSS is %.2f of conmon'"'"'s (conmon / rc-monitor = %.1fx)\n", a / b, b / a }'
+awk -v a="$rc_pss" -v h="$rch_pss" 'BEGIN { printf "a healthcheck adds %d KiB PSS per monitor while idle (%.2fx)\n", h - a, h / a }'

@@ -9,8 +9,11 @@
  * passwd a symlink that climbs out.
  * Properties: whatever config.json rc_oci_config makes, rc_spec_parse
  * accepts; its args are the image's Entrypoint then Cmd; its cwd is
- * absolute. */
+ * absolute; rc-unshare -d resolves its healthcheck (runtime/healthcfg.h),
+ * a command exactly when the image's Healthcheck Test is CMD or CMD-SHELL. */
 #include "fuzz.h"
+#include "base/state.h"
+#include "runtime/healthcfg.h"
 #include "runtime/ocispec.h"
 #include "runtime/spec.h"
 
@@ -23,7 +26,7 @@
 #define NROOTS 3
 
 static char dir[96];
-static int rootfd = -1, roots[NROOTS];
+static int rootfd = -1, roots[NROOTS], bundle = -1;
 
 static const char passwd[] =
 	"root:x:0:0:root:/root:/bin/sh\n"
@@ -61,6 +64,10 @@ static void setup(void)
 	FUZZ_ASSERT(mkfifoat(roots[1], "etc/passwd", 0644) == 0 &&
 		    mkfifoat(roots[1], "etc/group", 0644) == 0, "making the fifos");
 	FUZZ_ASSERT(symlinkat("../../../../../etc/passwd", roots[2], "etc/passwd") == 0, "symlink");
+	snprintf(path, sizeof path, "%s/bundle", dir);
+	FUZZ_ASSERT(mkdir(path, 0755) == 0, "making %s", path);
+	bundle = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	FUZZ_ASSERT(bundle >= 0, "opening %s", path);
 	rootfd = roots[0];
 }
 
@@ -76,6 +83,30 @@ static size_t image_args(json_t *cfg, json_t *want)
 			if (json_is_string(v))
 				json_array_append(want, v);
 	return json_array_size(want);
+}
+
+/* The healthcheck rc-unshare -d resolves from config.json's text, with no
+ * --health-* option: one exactly when the image's Test runs something. */
+static void check_health(const char *text, json_t *cfg)
+{
+	const char *kind = json_string_value(json_array_get(
+		json_object_get(json_object_get(cfg, "Healthcheck"), "Test"), 0));
+	bool runs = kind && (!strcmp(kind, "CMD") || !strcmp(kind, "CMD-SHELL"));
+	struct rc_health_opts none = { 0 };
+	struct rc_health_check hc;
+	struct rc_err e = { 0 };
+	int fd = openat(bundle, RC_FILE_CONFIG, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	FUZZ_ASSERT(fd >= 0 && write(fd, text, strlen(text)) == (ssize_t)strlen(text),
+		    "writing config.json");
+	close(fd);
+	FUZZ_ASSERT(rc_health_resolve(bundle, &none, &hc, &e) == 0,
+		    "rc-unshare -d would refuse the healthcheck rc-unpack recorded: %s", e.msg);
+	FUZZ_ASSERT(!hc.argv == !runs, "a Test of %s %s a command", kind ? kind : "(none)",
+		    hc.argv ? "gave" : "gave no");
+	FUZZ_ASSERT(!hc.argv || (hc.interval_ms > 0 && hc.timeout_ms > 0 && hc.retries > 0),
+		    "a healthcheck without its timing");
+	rc_health_check_free(&hc);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -112,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(spec.args[i] && !strcmp(spec.args[i], w), "args[%zu]", i);
 	}
 	FUZZ_ASSERT(spec.cwd[0] == '/', "cwd '%s' is not absolute", spec.cwd);
+	check_health(text, json_object_get(image, "config"));
 	rc_spec_free(&spec);
 	json_decref(want);
 	free(text);

@@ -34,7 +34,7 @@ int main(void)
 	char *s;
 	FILE *f;
 
-	TAP_PLAN(26);
+	TAP_PLAN(29);
 
 	if (!mkdtemp(base))
 		return 1;
@@ -78,6 +78,21 @@ int main(void)
 	ok(rc_parse_cpus("0", &v, &period, &e) < 0 && rc_parse_cpus("-1", &v, &period, &e) < 0, "zero or negative CPUs are refused");
 	ok(rc_parse_cpus("two", &v, &period, &e) < 0 && rc_parse_cpus("1x", &v, &period, &e) < 0, "junk CPUs are refused");
 	ok(rc_parse_cpus("0.001", &v, &period, &e) < 0, "below 0.01 CPUs is refused");
+
+	/* OOM kills on v2: oom_kill in rc/NAME's memory.events. */
+	snprintf(dir, sizeof dir, "%s/rc/oomer", base);
+	mkdir(dir, 0755);
+	f = fopen(strcat(dir, "/memory.events"), "w");
+	fputs("low 0\nhigh 0\nmax 12\noom 3\noom_kill 2\noom_group_kill 0\n", f);
+	fclose(f);
+	ok(rc_cgroup_oom_kills(base, 2, "oomer") == 2, "v2: the OOM kills are memory.events' oom_kill");
+	snprintf(dir, sizeof dir, "%s/rc/oomer", base);
+	ok(rc_cgroup_keyed(dir, "memory.events", "oom") == 3 && rc_cgroup_keyed(dir, "memory.events", "nope") == -1,
+	   "a key is matched whole, not as the start of another");
+	ok(rc_cgroup_oom_kills(base, 2, "nosuch") == 0, "no cgroup, no OOM kill");
+	unlink(strcat(dir, "/memory.events"));
+	snprintf(dir, sizeof dir, "%s/rc/oomer", base);
+	rmdir(dir);
 
 	/* The real v2 backend on this machine's cgroup2 tree, when it has one
 	 * (a hybrid host mounts it at /sys/fs/cgroup/unified). */
