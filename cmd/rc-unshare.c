@@ -1,5 +1,7 @@
 /* rc-unshare - run a container's process in new namespaces inside its rootfs. */
+#include "base/cleanup.h"
 #include "base/err.h"
+#include "base/signals.h"
 #include "base/state.h"
 #include "lifecycle/ctr.h"
 #include "lifecycle/logfile.h"
@@ -53,6 +55,11 @@ static const char usage[] =
 "      --log-max-size SIZE  with -d: rotate the log at SIZE (default 10m; 0: never)\n"
 "      --log-max-files N    with -d: log files kept, log.1... included (default 3)\n"
 "      --rm                 remove containers/NAME when the container ends\n"
+"      --stop-signal SIGNAL rc-stop's signal (default: the image's, else TERM)\n"
+"      --stop-timeout SECS  rc-stop's wait before SIGKILL (default 10; -1: none)\n"
+"      --label KEY[=VALUE]  a label, for rc-ps --filter label=KEY[=VALUE]\n"
+"      --no-record          keep containers/NAME/options as they are (every\n"
+"                           other start records its options there for rc-start)\n"
 "  -r, --root-dir DIR       run a bare root filesystem with default settings\n"
 "      --root DIR           state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
 "      --help               show this help\n"
@@ -64,7 +71,7 @@ static const char usage[] =
 
 enum { OPT_HOSTNAME = 256, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
        OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES,
-       OPT_SECURITY };
+       OPT_SECURITY, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_NO_RECORD };
 
 static const struct option options[] = {
 	{ "env", required_argument, NULL, 'e' },
@@ -88,6 +95,10 @@ static const struct option options[] = {
 	{ "restart", required_argument, NULL, OPT_RESTART },
 	{ "log-max-size", required_argument, NULL, OPT_LOG_SIZE },
 	{ "log-max-files", required_argument, NULL, OPT_LOG_FILES },
+	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "no-record", no_argument, NULL, OPT_NO_RECORD },
 	{ "root-dir", required_argument, NULL, 'r' },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -100,9 +111,10 @@ struct opts {
 	const char *root_dir, *root, *restart;
 	int64_t log_max_size;
 	int log_max_files;
-	bool init, detach, rm;
+	bool init, detach, rm, no_record;
 	enum rc_net_mode net;
 	const char *name;
+	char **record;           /* the options, as containers/NAME/options keeps them */
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -181,6 +193,25 @@ static int own_option(struct opts *o, int c, const char *arg)
 		o->log_max_files = (int)v;
 		break;
 	}
+	case OPT_STOP_SIGNAL: {
+		int sig;
+		if (rc_signal_parse(arg, &sig, &e) < 0)
+			return usage_error("--stop-signal: %s", e.msg);
+		break;
+	}
+	case OPT_STOP_TIMEOUT: {
+		char *end;
+		errno = 0;
+		long v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < -1 || v > 1000000)
+			return usage_error("--stop-timeout: expected seconds (-1: no SIGKILL), not \"%s\"", arg);
+		break;
+	}
+	case OPT_LABEL:
+		if (!*arg || *arg == '=')
+			return usage_error("--label: expected KEY[=VALUE], not \"%s\"", arg);
+		break;
+	case OPT_NO_RECORD: o->no_record = true; break;
 	case 'r': o->root_dir = arg; break;
 	case OPT_ROOT: o->root = arg; break;
 	case OPT_HELP:
@@ -193,6 +224,45 @@ static int own_option(struct opts *o, int c, const char *arg)
 		fprintf(stderr, "Try 'rc-unshare --help' for more information.\n");
 		return 2;
 	}
+	return 0;
+}
+
+/* Option c in the record's canonical form (options.h): --LONG[=VALUE].
+ * The environment is recorded once parsed (resolved, in order), and what
+ * names the container (-r, --root) is not recorded. */
+static int record_option(struct opts *o, int c, const char *arg, struct rc_err *e)
+{
+	_cleanup_free_ char *s = NULL;
+	const struct option *lo;
+	int n;
+
+	if (c == 'e' || c == RC_OPT_ENV_FILE || c == 'r' || c == OPT_ROOT || c == OPT_NO_RECORD)
+		return 0;
+	for (lo = options; lo->name && lo->val != c; lo++)
+		;
+	if (!lo->name)
+		return 0;
+	n = lo->has_arg ? asprintf(&s, "--%s=%s", lo->name, arg) : asprintf(&s, "--%s", lo->name);
+	if (n < 0)
+		return rc_errf(e, ENOMEM, "allocating");
+	return rc_strv_push(&o->record, s, e);
+}
+
+/* The record's end: the variables as resolved, "--" and the command. */
+static int record_finish(struct opts *o, char **cmd, struct rc_err *e)
+{
+	for (size_t i = 0; o->ov.env && o->ov.env[i]; i++) {
+		_cleanup_free_ char *s = NULL;
+		if (asprintf(&s, "--env=%s", o->ov.env[i]) < 0)
+			return rc_errf(e, ENOMEM, "allocating");
+		if (rc_strv_push(&o->record, s, e) < 0)
+			return -1;
+	}
+	if (rc_strv_push(&o->record, "--", e) < 0)
+		return -1;
+	for (size_t i = 0; cmd[i]; i++)
+		if (rc_strv_push(&o->record, cmd[i], e) < 0)
+			return -1;
 	return 0;
 }
 
@@ -228,6 +298,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		}
 		if (r == 0 && (r = own_option(o, c, optarg)) != 0)
 			return r;
+		if (record_option(o, c, optarg, &e) < 0) {
+			rc_err_print(PROG, &e);
+			return 125;
+		}
 	}
 	if (!o->name && !o->root_dir)
 		return usage_error("%s", "missing container NAME (or -r DIR)");
@@ -240,6 +314,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->name && !rc_name_valid(o->name))
 		return usage_error("invalid container name \"%s\": names are [A-Za-z0-9][A-Za-z0-9_.-]{0,63}", o->name);
 	o->ov.cmd = argv + optind;
+	if (o->name && record_finish(o, o->ov.cmd, &e) < 0) {
+		rc_err_print(PROG, &e);
+		return 125;
+	}
 	return 0;
 }
 
@@ -316,6 +394,7 @@ int main(int argc, char **argv)
 	r.log_max_size = o.log_max_size;
 	r.log_max_files = o.log_max_files;
 	r.argv = argv + 1;
+	r.options = o.no_record ? NULL : o.record;
 	r.resume = getenv(RC_MONITOR_ENV);
 	if (rc_run(&r, &status, &e) < 0)
 		goto fail;
@@ -323,10 +402,12 @@ int main(int argc, char **argv)
 		printf("%d\n", status), status = 0;
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
+	rc_strv_free(o.record);
 	return status;
 fail:
 	rc_err_print(PROG, &e);
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
+	rc_strv_free(o.record);
 	return e.status ? e.status : 125;
 }

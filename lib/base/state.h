@@ -32,6 +32,7 @@
 #define RC_FILE_NET_ENV     "net.env"      /* rc-net-up's KEY=VALUE lines */
 #define RC_FILE_LOG         "log"          /* a detached container's output */
 #define RC_FILE_ETC_OWNER   "etc.owner"    /* which of hostname/hosts/resolv.conf rc-unshare wrote */
+#define RC_FILE_OPTIONS     "options"      /* the options it was started with (options.h) */
 #define RC_NAME_MAX 64
 
 /* The state root: the --root argument if given, else $RC_ROOT, else the

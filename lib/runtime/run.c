@@ -8,6 +8,7 @@
 #include "lifecycle/ctr.h"
 #include "base/fs.h"
 #include "lifecycle/monitor.h"
+#include "lifecycle/options.h"
 #include "runtime/secopt.h"
 #include "runtime/sysfilter.h"
 #include "runtime/tty.h"
@@ -336,6 +337,11 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 	if (lock_container(&st, h, e) < 0 || begin_state(r, h && h->lock_fd >= 0, e) < 0)
 		goto out;
 	st.began = true;
+	/* Under the lock: a start that finds the container running must not
+	 * replace what it runs with. A restart is the same run. */
+	if (r->dir_fd >= 0 && r->options && !(h && h->lock_fd >= 0) &&
+	    rc_options_write(r->dir_fd, r->options, e) < 0)
+		goto out;
 	if (prepare_etc(&st, e) < 0)
 		goto out;
 	if (prepare_seccomp(r, &c, e) < 0)

@@ -37,6 +37,7 @@ struct rc_run {
 	const char *user;        /* -u USER[:GROUP], resolved in the rootfs; NULL: spec's */
 	bool tty, interactive, init, detach, remove;
 	const char *cgroup_base; /* RC_CGROUP_BASE unless testing */
+	char **options;          /* to record in containers/NAME/options (options.h) */
 	/* -d only: */
 	const char *restart;     /* the restart policy (monitor.h), NULL: no */
 	long long log_max_size;  /* the log's cap (logfile.h), <= 0: none */
