@@ -6,6 +6,7 @@
 #include "lifecycle/ctr.h"
 #include "lifecycle/logfile.h"
 #include "lifecycle/monitor.h"
+#include "net/etcfiles.h"
 #include "runtime/overrides.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
@@ -27,7 +28,9 @@ static const char usage[] =
 "       rc-unshare [OPTION]... -r DIR [--] [CMD [ARG]...]\n"
 "Run container NAME ($RC_ROOT/containers/NAME: config.json and rootfs/) in new\n"
 "mount, UTS, IPC, PID, network and cgroup namespaces, with docker's default\n"
-"isolation, and exit with its status.\n"
+"isolation, and exit with its status. CMD replaces the image's Cmd and keeps\n"
+"its Entrypoint (the config's whole command when it does not say which is\n"
+"which), as docker run does.\n"
 "\n"
 "  -e, --env KEY[=VAL]      set an environment variable (KEY alone: the caller's value)\n"
 "      --env-file FILE      read KEY=VAL lines from FILE\n"
@@ -42,7 +45,22 @@ static const char usage[] =
 "                           -1: none)\n"
 "      --read-only          mount the root filesystem read-only\n"
 "      --security-opt OPT   seccomp=unconfined|FILE, no-new-privileges\n"
+"      --cap-add CAP        add a capability (CAP_NET_ADMIN, net_admin, ALL)\n"
+"      --cap-drop CAP       drop a capability (ALL: every one but those added)\n"
+"      --privileged         every capability and host device, no seccomp\n"
+"                           filter, no masked paths, /sys writable (as docker)\n"
+"      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, nproc, core, ...;\n"
+"                           -1: unlimited)\n"
+"      --tmpfs DST[:OPTS]   mount a tmpfs at DST (nosuid,nodev,noexec, then OPTS\n"
+"                           such as size=64m,mode=1777,exec)\n"
+"      --device HOST[:DST][:PERMS]  the host's device (or directory of them) at\n"
+"                           DST, allowed with PERMS (of rwm, default rwm)\n"
+"      --entrypoint CMD     run CMD instead of the image's Entrypoint (\"\": none),\n"
+"                           with the command given as its arguments\n"
 
+"      --dns IP             the container's name server (repeatable)\n"
+"      --add-host NAME:IP   a line in its /etc/hosts (IP host-gateway: the\n"
+"                           bridge's address, from rc-net-up)\n"
 "      --net MODE           (or --network) default: an own namespace pinned at\n"
 "                           containers/NAME/netns, or rc-net-up's; none; host\n"
 "  -t, --tty                give the process a pseudo-terminal\n"
@@ -71,7 +89,8 @@ static const char usage[] =
 
 enum { OPT_HOSTNAME = 256, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
        OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES,
-       OPT_SECURITY, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_NO_RECORD };
+       OPT_SECURITY, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_NO_RECORD, OPT_CAP_ADD,
+       OPT_CAP_DROP, OPT_ULIMIT, OPT_TMPFS, OPT_DEVICE, OPT_ENTRYPOINT, OPT_DNS, OPT_ADD_HOST };
 
 static const struct option options[] = {
 	{ "env", required_argument, NULL, 'e' },
@@ -85,6 +104,15 @@ static const struct option options[] = {
 	{ "pids-limit", required_argument, NULL, OPT_PIDS },
 	{ "read-only", no_argument, NULL, OPT_RO },
 	{ "security-opt", required_argument, NULL, OPT_SECURITY },
+	{ "privileged", no_argument, NULL, RC_OPT_PRIVILEGED },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "dns", required_argument, NULL, OPT_DNS },
+	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "tty", no_argument, NULL, 't' },
@@ -115,6 +143,7 @@ struct opts {
 	enum rc_net_mode net;
 	const char *name;
 	char **record;           /* the options, as containers/NAME/options keeps them */
+	char **dns, **add_hosts;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -155,6 +184,31 @@ static int own_option(struct opts *o, int c, const char *arg)
 		break;
 	}
 	case OPT_RO: ov->read_only = true; break;
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		if (rc_overrides_cap(ov, c == OPT_CAP_DROP, arg, &e) < 0)
+			return usage_error("%s", e.msg);
+		break;
+	case OPT_ULIMIT:
+		if (rc_overrides_ulimit(ov, arg, &e) < 0)
+			return e.status == 2 ? usage_error("%s", e.msg) : 125;
+		break;
+	case OPT_TMPFS:
+		if (rc_overrides_tmpfs(ov, arg, &e) < 0)
+			return e.status == 2 ? usage_error("%s", e.msg) : 125;
+		break;
+	case OPT_DEVICE:
+		if (rc_overrides_device(ov, arg, &e) < 0)
+			return e.status == 2 ? usage_error("%s", e.msg) : 125;
+		break;
+	case OPT_ENTRYPOINT: ov->entrypoint = arg; break;
+	case OPT_DNS:
+	case OPT_ADD_HOST:
+		if ((c == OPT_DNS ? rc_dns_check(arg, &e) : rc_add_host_check(arg, &e)) < 0)
+			return usage_error("%s", e.msg);
+		if (rc_strv_push(c == OPT_DNS ? &o->dns : &o->add_hosts, arg, &e) < 0)
+			return 125;
+		break;
 	case OPT_SECURITY:
 		if (rc_strv_push(&ov->secopts, arg, &e) < 0)
 			return 125;
@@ -272,6 +326,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	int c, r;
 
 	o->ov = (struct rc_overrides)RC_OVERRIDES_INIT;
+	o->ov.run = true;
 	o->log_max_size = RC_LOG_MAX_SIZE;
 	o->log_max_files = RC_LOG_MAX_FILES;
 	for (;;) {
@@ -395,6 +450,8 @@ int main(int argc, char **argv)
 	r.log_max_files = o.log_max_files;
 	r.argv = argv + 1;
 	r.options = o.no_record ? NULL : o.record;
+	r.dns = o.dns;
+	r.add_hosts = o.add_hosts;
 	r.resume = getenv(RC_MONITOR_ENV);
 	if (rc_run(&r, &status, &e) < 0)
 		goto fail;
@@ -403,11 +460,15 @@ int main(int argc, char **argv)
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
 	rc_strv_free(o.record);
+	rc_strv_free(o.dns);
+	rc_strv_free(o.add_hosts);
 	return status;
 fail:
 	rc_err_print(PROG, &e);
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
 	rc_strv_free(o.record);
+	rc_strv_free(o.dns);
+	rc_strv_free(o.add_hosts);
 	return e.status ? e.status : 125;
 }

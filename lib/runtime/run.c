@@ -98,7 +98,8 @@ static int prepare_etc(struct run_state *st, struct rc_err *e)
 		if (st->etc_fd < 0)
 			return rc_errf(e, errno, "opening %s", st->tmpdir);
 	}
-	if (rc_etc_prepare(st->etc_fd, r->spec->hostname, r->net, &st->etc, e) < 0)
+	if (rc_etc_prepare(st->etc_fd, r->spec->hostname, r->net, &st->etc, e) < 0 ||
+	    rc_etc_extra(st->etc_fd, r->add_hosts, r->dns, &st->etc, e) < 0)
 		return -1;
 	for (int i = 0; i < 3; i++) {
 		snprintf(src, sizeof src, "%s/%s", r->dir_fd >= 0 ? r->bundle : st->tmpdir, rc_etc_files[i]);

@@ -38,6 +38,8 @@ struct rc_run {
 	bool tty, interactive, init, detach, remove;
 	const char *cgroup_base; /* RC_CGROUP_BASE unless testing */
 	char **options;          /* to record in containers/NAME/options (options.h) */
+	char **add_hosts;        /* --add-host NAME:IP, checked (etcfiles.h) */
+	char **dns;              /* --dns IP, checked */
 	/* -d only: */
 	const char *restart;     /* the restart policy (monitor.h), NULL: no */
 	long long log_max_size;  /* the log's cap (logfile.h), <= 0: none */
