@@ -24,7 +24,7 @@ static const char usage[] =
 "                       monitor, are left out\n"
 "  -i, --interactive    with -a: pass stdin to the process\n"
 "      --pidfile FILE   write the monitor's pid into FILE once it runs (for\n"
-"                       a service manager: rc-systemd(1))\n"
+"                       a service manager: rc-systemd(1)); one NAME\n"
 "      --root DIR       state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
@@ -67,11 +67,11 @@ int main(int argc, char **argv)
 		}
 	}
 	if ((o.interactive && !o.attach) || (o.attach && o.pidfile) ||
-	    (o.attach && argc - optind > 1)) {
+	    ((o.attach || o.pidfile) && argc - optind > 1)) {
 		fprintf(stderr, PROG ": %s\nTry '" PROG " --help' for more information.\n",
 			o.interactive && !o.attach ? "-i needs -a" :
-			o.pidfile ? "--pidfile is for a detached start, not -a" :
-			"-a attaches to one NAME");
+			o.attach && o.pidfile ? "--pidfile is for a detached start, not -a" :
+			o.attach ? "-a attaches to one NAME" : "--pidfile takes one NAME");
 		return 2;
 	}
 	if (o.attach && optind < argc) {

@@ -584,18 +584,29 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	run -2 rc-start -a --pidfile "$BATS_TEST_TMPDIR/pid" "$P-a"
 }
 
-@test "rc-start brings a container back after its monitor was killed" {
+@test "rc-start brings containers back after a simulated reboot, with their options" {
 	mk a sh -c "$LOOP"
-	pid=$(rc-unshare -d "$P-a")
-	mon=$(monitor_of a)
-	kill -9 "$mon"
-	for _ in $(seq 200); do gone "$pid" && break; sleep 0.05; done
-	gone "$pid"
+	mk b sh -c "$LOOP"
+	pa=$(rc-unshare -d --hostname ha "$P-a")
+	pb=$(rc-unshare -d -e B=2 "$P-b")
+	# what a reboot leaves: no process, no mount, no cgroup; the files stay
+	kill -9 "$(monitor_of a)" "$(monitor_of b)" "$pa" "$pb"
+	for _ in $(seq 100); do gone "$pa" && gone "$pb" && break; sleep 0.05; done
+	for c in a b; do
+		umount -l "$RC_ROOT/containers/$P-$c/netns"
+		for _ in $(seq 50); do rmdir /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$P-$c")" 2>/dev/null && break; sleep 0.05; done
+	done
+	[ -f "$RC_ROOT/containers/$P-a/pid" ]
 	[ "$(field a State)" = exited ]
-	run -0 rc-start --pidfile "$BATS_TEST_TMPDIR/mon.pid" "$P-a"
+	run -2 rc-start --pidfile "$BATS_TEST_TMPDIR/a.pid" "$P-a" "$P-b"
+	run -0 rc-start --pidfile "$BATS_TEST_TMPDIR/a.pid" "$P-a"
+	run -0 rc-start "$P-b"
 	[ "$(field a State)" = running ]
-	[ "$(cat "$BATS_TEST_TMPDIR/mon.pid")" = "$(monitor_of a)" ]
-	rc-stop "$P-a"
+	[ "$(field b State)" = running ]
+	[ "$(cat "$BATS_TEST_TMPDIR/a.pid")" = "$(monitor_of a)" ]
+	[ "$(rc-exec "$P-a" hostname)" = ha ]
+	[ "$(rc-exec "$P-b" sh -c 'echo $B')" = 2 ]
+	rc-stop "$P-a" "$P-b"
 }
 
 @test "rc-restart stops a running container and starts it, and starts a stopped one" {
