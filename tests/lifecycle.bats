@@ -362,6 +362,11 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	[ "$output" = "$(printf 'nobody\n/tmp\nhi')" ]
 	run -0 rc-exec "$P-a" sh -c 'id -un; pwd'
 	[ "$output" = "$(printf 'root\n/')" ]
+	# -e KEY alone: the caller's value, or no variable when the caller has none
+	GREETING=from-caller run -0 rc-exec -e GREETING "$P-a" sh -c 'echo "${GREETING-unset}"'
+	[ "$output" = from-caller ]
+	run -0 env -u GREETING rc-exec -e GREETING "$P-a" sh -c 'echo "${GREETING-unset}"'
+	[ "$output" = unset ]
 	run -5 rc-exec "$P-a" sh -c 'exit 5'
 	run -127 rc-exec "$P-a" no-such-command
 	echo "$output" | grep 'not found'
