@@ -25,6 +25,7 @@ static const char usage[] =
 "  -w, --workdir DIR        working directory inside the container\n"
 "  -e, --env KEY[=VAL]      set an environment variable (KEY alone: the caller's value)\n"
 "      --env-file FILE      read KEY=VAL lines from FILE\n"
+"      --privileged         every capability for the process\n"
 "      --root DIR           state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
 "  -h, --help               show this help and exit\n"
 "  -V, --version            show the version and exit\n"
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
 		{ "interactive", no_argument, NULL, 'i' }, { "tty", no_argument, NULL, 't' },
 		{ "user", required_argument, NULL, 'u' }, { "workdir", required_argument, NULL, 'w' },
 		{ "env", required_argument, NULL, 'e' }, { "env-file", required_argument, NULL, RC_OPT_ENV_FILE },
+		{ "privileged", no_argument, NULL, RC_OPT_PRIVILEGED },
 		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },

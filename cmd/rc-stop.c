@@ -12,12 +12,13 @@
 
 static const char usage[] =
 "Usage: rc-stop [OPTION]... NAME...\n"
-"Stop each running container NAME: send it its stop signal (the image's\n"
-"StopSignal, else SIGTERM), then SIGKILL when it has not ended after the\n"
-"timeout; wait until it is gone. A stopped container is not restarted by its\n"
+"Stop each running container NAME: send it its stop signal (rc-unshare's\n"
+"--stop-signal, else the image's StopSignal, else SIGTERM), then SIGKILL when\n"
+"it has not ended after the timeout; wait until it is gone. A stopped container is not restarted by its\n"
 "restart policy. Prints each NAME stopped.\n"
 "\n"
-"  -t, --time SECONDS  seconds to wait before SIGKILL (default 10)\n"
+"  -t, --time SECONDS  seconds to wait before SIGKILL (default: its\n"
+"                      --stop-timeout, else 10)\n"
 "      --root DIR      state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
 "  -h, --help          show this help and exit\n"
 "  -V, --version       show the version and exit\n"
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = NULL;
-	int c, timeout = 10;
+	int c, timeout = RC_STOP_TIMEOUT_CTR;
 	char *end;
 
 	while ((c = getopt_long(argc, argv, "t:hV", opts, NULL)) != -1) {

@@ -1,11 +1,14 @@
 /* rc-unshare - run a container's process in new namespaces inside its rootfs. */
+#include "base/cleanup.h"
 #include "base/err.h"
+#include "base/signals.h"
 #include "base/state.h"
 #include "lifecycle/ctr.h"
 #include "image/rootfs.h"
 #include "lifecycle/logfile.h"
 #include "lifecycle/monitor.h"
 #include "runtime/healthcfg.h"
+#include "net/etcfiles.h"
 #include "runtime/overrides.h"
 #include "runtime/run.h"
 #include "runtime/spec.h"
@@ -27,7 +30,9 @@ static const char usage[] =
 "       rc-unshare [OPTION]... -r DIR [--] [CMD [ARG]...]\n"
 "Run container NAME ($RC_ROOT/containers/NAME: config.json and rootfs/) in new\n"
 "mount, UTS, IPC, PID, network and cgroup namespaces, with docker's default\n"
-"isolation, and exit with its status.\n"
+"isolation, and exit with its status. CMD replaces the image's Cmd and keeps\n"
+"its Entrypoint (the config's whole command when it does not say which is\n"
+"which), as docker run does.\n"
 "\n"
 "  -e, --env KEY[=VAL]      set an environment variable (KEY alone: the caller's value)\n"
 "      --env-file FILE      read KEY=VAL lines from FILE\n"
@@ -42,7 +47,22 @@ static const char usage[] =
 "                           -1: none)\n"
 "      --read-only          mount the root filesystem read-only\n"
 "      --security-opt OPT   seccomp=unconfined|FILE, no-new-privileges\n"
+"      --cap-add CAP        add a capability (CAP_NET_ADMIN, net_admin, ALL)\n"
+"      --cap-drop CAP       drop a capability (ALL: every one but those added)\n"
+"      --privileged         every capability and host device, no seccomp\n"
+"                           filter, no masked paths, /sys writable (as docker)\n"
+"      --ulimit NAME=SOFT[:HARD]  a resource limit (nofile, nproc, core, ...;\n"
+"                           -1: unlimited)\n"
+"      --tmpfs DST[:OPTS]   mount a tmpfs at DST (nosuid,nodev,noexec, then OPTS\n"
+"                           such as size=64m,mode=1777,exec)\n"
+"      --device HOST[:DST][:PERMS]  the host's device (or directory of them) at\n"
+"                           DST, allowed with PERMS (of rwm, default rwm)\n"
+"      --entrypoint CMD     run CMD instead of the image's Entrypoint (\"\": none),\n"
+"                           with the command given as its arguments\n"
 
+"      --dns IP             the container's name server (repeatable)\n"
+"      --add-host NAME:IP   a line in its /etc/hosts (IP host-gateway: the\n"
+"                           bridge's address, from rc-net-up)\n"
 "      --net MODE           (or --network) default: an own namespace pinned at\n"
 "                           containers/NAME/netns, or rc-net-up's; none; host\n"
 "  -t, --tty                give the process a pseudo-terminal\n"
@@ -62,6 +82,11 @@ static const char usage[] =
 "      --health-retries N   failures in a row that make it unhealthy (3)\n"
 "      --no-healthcheck     run no healthcheck, not even the image's\n"
 "      --rm                 remove containers/NAME when the container ends\n"
+"      --stop-signal SIGNAL rc-stop's signal (default: the image's, else TERM)\n"
+"      --stop-timeout SECS  rc-stop's wait before SIGKILL (default 10; -1: none)\n"
+"      --label KEY[=VALUE]  a label, for rc-ps --filter label=KEY[=VALUE]\n"
+"      --no-record          keep containers/NAME/options as they are (every\n"
+"                           other start records its options there for rc-start)\n"
 "  -r, --root-dir DIR       run a bare root filesystem with default settings\n"
 "      --root DIR           state directory (default $RC_ROOT or " RC_DEFAULT_ROOT ")\n"
 "      --help               show this help\n"
@@ -73,7 +98,8 @@ static const char usage[] =
 
 enum { OPT_HOSTNAME = 256, OPT_CPUS, OPT_PIDS, OPT_RO, OPT_NET, OPT_INIT,
        OPT_RM, OPT_ROOT, OPT_HELP, OPT_VERSION, OPT_RESTART, OPT_LOG_SIZE, OPT_LOG_FILES,
-       OPT_SECURITY };
+       OPT_SECURITY, OPT_STOP_SIGNAL, OPT_STOP_TIMEOUT, OPT_LABEL, OPT_NO_RECORD, OPT_CAP_ADD,
+       OPT_CAP_DROP, OPT_ULIMIT, OPT_TMPFS, OPT_DEVICE, OPT_ENTRYPOINT, OPT_DNS, OPT_ADD_HOST };
 
 static const struct option options[] = {
 	{ "env", required_argument, NULL, 'e' },
@@ -87,6 +113,15 @@ static const struct option options[] = {
 	{ "pids-limit", required_argument, NULL, OPT_PIDS },
 	{ "read-only", no_argument, NULL, OPT_RO },
 	{ "security-opt", required_argument, NULL, OPT_SECURITY },
+	{ "privileged", no_argument, NULL, RC_OPT_PRIVILEGED },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "ulimit", required_argument, NULL, OPT_ULIMIT },
+	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
+	{ "device", required_argument, NULL, OPT_DEVICE },
+	{ "entrypoint", required_argument, NULL, OPT_ENTRYPOINT },
+	{ "dns", required_argument, NULL, OPT_DNS },
+	{ "add-host", required_argument, NULL, OPT_ADD_HOST },
 	{ "net", required_argument, NULL, OPT_NET },
 	{ "network", required_argument, NULL, OPT_NET },
 	{ "tty", no_argument, NULL, 't' },
@@ -98,6 +133,10 @@ static const struct option options[] = {
 	{ "log-max-size", required_argument, NULL, OPT_LOG_SIZE },
 	{ "log-max-files", required_argument, NULL, OPT_LOG_FILES },
 	RC_HEALTH_LONG_OPTIONS,
+	{ "stop-signal", required_argument, NULL, OPT_STOP_SIGNAL },
+	{ "stop-timeout", required_argument, NULL, OPT_STOP_TIMEOUT },
+	{ "label", required_argument, NULL, OPT_LABEL },
+	{ "no-record", no_argument, NULL, OPT_NO_RECORD },
 	{ "root-dir", required_argument, NULL, 'r' },
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -111,9 +150,11 @@ struct opts {
 	const char *root_dir, *root, *restart;
 	int64_t log_max_size;
 	int log_max_files;
-	bool init, detach, rm;
+	bool init, detach, rm, no_record;
 	enum rc_net_mode net;
 	const char *name;
+	char **record;           /* the options, as containers/NAME/options keeps them */
+	char **dns, **add_hosts;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -154,6 +195,31 @@ static int own_option(struct opts *o, int c, const char *arg)
 		break;
 	}
 	case OPT_RO: ov->read_only = true; break;
+	case OPT_CAP_ADD:
+	case OPT_CAP_DROP:
+		if (rc_overrides_cap(ov, c == OPT_CAP_DROP, arg, &e) < 0)
+			return usage_error("%s", e.msg);
+		break;
+	case OPT_ULIMIT:
+		if (rc_overrides_ulimit(ov, arg, &e) < 0)
+			return e.status == 2 ? usage_error("%s", e.msg) : 125;
+		break;
+	case OPT_TMPFS:
+		if (rc_overrides_tmpfs(ov, arg, &e) < 0)
+			return e.status == 2 ? usage_error("%s", e.msg) : 125;
+		break;
+	case OPT_DEVICE:
+		if (rc_overrides_device(ov, arg, &e) < 0)
+			return e.status == 2 ? usage_error("%s", e.msg) : 125;
+		break;
+	case OPT_ENTRYPOINT: ov->entrypoint = arg; break;
+	case OPT_DNS:
+	case OPT_ADD_HOST:
+		if ((c == OPT_DNS ? rc_dns_check(arg, &e) : rc_add_host_check(arg, &e)) < 0)
+			return usage_error("%s", e.msg);
+		if (rc_strv_push(c == OPT_DNS ? &o->dns : &o->add_hosts, arg, &e) < 0)
+			return 125;
+		break;
 	case OPT_SECURITY:
 		if (rc_strv_push(&ov->secopts, arg, &e) < 0)
 			return 125;
@@ -192,6 +258,25 @@ static int own_option(struct opts *o, int c, const char *arg)
 		o->log_max_files = (int)v;
 		break;
 	}
+	case OPT_STOP_SIGNAL: {
+		int sig;
+		if (rc_signal_parse(arg, &sig, &e) < 0)
+			return usage_error("--stop-signal: %s", e.msg);
+		break;
+	}
+	case OPT_STOP_TIMEOUT: {
+		char *end;
+		errno = 0;
+		long v = strtol(arg, &end, 10);
+		if (errno || *end || end == arg || v < -1 || v > 1000000)
+			return usage_error("--stop-timeout: expected seconds (-1: no SIGKILL), not \"%s\"", arg);
+		break;
+	}
+	case OPT_LABEL:
+		if (!*arg || *arg == '=')
+			return usage_error("--label: expected KEY[=VALUE], not \"%s\"", arg);
+		break;
+	case OPT_NO_RECORD: o->no_record = true; break;
 	case 'r': o->root_dir = arg; break;
 	case OPT_ROOT: o->root = arg; break;
 	case OPT_HELP:
@@ -207,12 +292,52 @@ static int own_option(struct opts *o, int c, const char *arg)
 	return 0;
 }
 
+/* Option c in the record's canonical form (options.h): --LONG[=VALUE].
+ * The environment is recorded once parsed (resolved, in order), and what
+ * names the container (-r, --root) is not recorded. */
+static int record_option(struct opts *o, int c, const char *arg, struct rc_err *e)
+{
+	_cleanup_free_ char *s = NULL;
+	const struct option *lo;
+	int n;
+
+	if (c == 'e' || c == RC_OPT_ENV_FILE || c == 'r' || c == OPT_ROOT || c == OPT_NO_RECORD)
+		return 0;
+	for (lo = options; lo->name && lo->val != c; lo++)
+		;
+	if (!lo->name)
+		return 0;
+	n = lo->has_arg ? asprintf(&s, "--%s=%s", lo->name, arg) : asprintf(&s, "--%s", lo->name);
+	if (n < 0)
+		return rc_errf(e, ENOMEM, "allocating");
+	return rc_strv_push(&o->record, s, e);
+}
+
+/* The record's end: the variables as resolved, "--" and the command. */
+static int record_finish(struct opts *o, char **cmd, struct rc_err *e)
+{
+	for (size_t i = 0; o->ov.env && o->ov.env[i]; i++) {
+		_cleanup_free_ char *s = NULL;
+		if (asprintf(&s, "--env=%s", o->ov.env[i]) < 0)
+			return rc_errf(e, ENOMEM, "allocating");
+		if (rc_strv_push(&o->record, s, e) < 0)
+			return -1;
+	}
+	if (rc_strv_push(&o->record, "--", e) < 0)
+		return -1;
+	for (size_t i = 0; cmd[i]; i++)
+		if (rc_strv_push(&o->record, cmd[i], e) < 0)
+			return -1;
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct opts *o)
 {
 	struct rc_err e = { 0 };
 	int c, r;
 
 	o->ov = (struct rc_overrides)RC_OVERRIDES_INIT;
+	o->ov.run = true;
 	o->log_max_size = RC_LOG_MAX_SIZE;
 	o->log_max_files = RC_LOG_MAX_FILES;
 	for (;;) {
@@ -241,6 +366,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			return usage_error("%s", e.msg);
 		if (r == 0 && (r = own_option(o, c, optarg)) != 0)
 			return r;
+		if (record_option(o, c, optarg, &e) < 0) {
+			rc_err_print(PROG, &e);
+			return 125;
+		}
 	}
 	if (!o->name && !o->root_dir)
 		return usage_error("%s", "missing container NAME (or -r DIR)");
@@ -255,6 +384,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->name && !rc_name_valid(o->name))
 		return usage_error("invalid container name \"%s\": names are [A-Za-z0-9][A-Za-z0-9_.-]{0,63}", o->name);
 	o->ov.cmd = argv + optind;
+	if (o->name && record_finish(o, o->ov.cmd, &e) < 0) {
+		rc_err_print(PROG, &e);
+		return 125;
+	}
 	return 0;
 }
 
@@ -335,6 +468,9 @@ int main(int argc, char **argv)
 	r.log_max_size = o.log_max_size;
 	r.log_max_files = o.log_max_files;
 	r.argv = argv + 1;
+	r.options = o.no_record ? NULL : o.record;
+	r.dns = o.dns;
+	r.add_hosts = o.add_hosts;
 	r.resume = getenv(RC_MONITOR_ENV);
 	if (o.detach && rc_health_resolve(r.dir_fd, &o.health, &health, &e) < 0)
 		goto fail;
@@ -346,11 +482,17 @@ int main(int argc, char **argv)
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
 	rc_health_check_free(&health);
+	rc_strv_free(o.record);
+	rc_strv_free(o.dns);
+	rc_strv_free(o.add_hosts);
 	return status;
 fail:
 	rc_err_print(PROG, &e);
 	rc_spec_free(&spec);
 	rc_overrides_free(&o.ov);
 	rc_health_check_free(&health);
+	rc_strv_free(o.record);
+	rc_strv_free(o.dns);
+	rc_strv_free(o.add_hosts);
 	return e.status ? e.status : 125;
 }

@@ -80,7 +80,7 @@ EOF
 @test "every file a program writes under a container directory is described in rc(7)" {
 	# The names the code gives its state files, each documented.
 	for f in config.json rootfs image pid netns net.env hostname hosts resolv.conf monitor \
-		started exit finished restarts restarting stopping log health oom layers upper work security \
+		started exit finished restarts restarting stopping log health oom layers upper work security options \
 		seccomp.bpf; do
 		grep -qE "^\\.B(R)? $f( |\$)" "$RC_SRC/man/rc.7" || { echo "rc(7) lacks $f"; false; }
 	done

@@ -323,6 +323,18 @@ same_as_copy() { # image
 	[ "$(findmnt -n --mountpoint "$(rootfs c1)" | wc -l)" -eq 1 ]
 }
 
+@test "after a reboot, rc-start mounts the rootfs again and runs the container with its options" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack httpd c1
+	rc-unshare -e MARK=kept c1 -- sh -c 'echo "$MARK"; cat /var/www/index.html' >/dev/null
+	umount "$(rootfs c1)"
+	[ -z "$(ls -A "$(rootfs c1)")" ]
+	run rc-start -a c1
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'kept\n<h1>hello from rc</h1>')" ]
+	is_overlay c1
+}
+
 @test "rc-rm unmounts the rootfs and removes only the container's own directories" {
 	store_layout "$TEST_IMAGES/oci"
 	rc-unpack httpd c1

@@ -410,6 +410,13 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	rc-unshare -d "$P-a" >/dev/null
 	run -0 rc-exec -u nobody -w /tmp -e GREETING=hi "$P-a" sh -c 'id -un; pwd; echo $GREETING'
 	[ "$output" = "$(printf 'nobody\n/tmp\nhi')" ]
+	run -0 rc-exec "$P-a" sh -c 'id -un; pwd'
+	[ "$output" = "$(printf 'root\n/')" ]
+	# -e KEY alone: the caller's value, or no variable when the caller has none
+	GREETING=from-caller run -0 rc-exec -e GREETING "$P-a" sh -c 'echo "${GREETING-unset}"'
+	[ "$output" = from-caller ]
+	run -0 env -u GREETING rc-exec -e GREETING "$P-a" sh -c 'echo "${GREETING-unset}"'
+	[ "$output" = unset ]
 	run -5 rc-exec "$P-a" sh -c 'exit 5'
 	run -127 rc-exec "$P-a" no-such-command
 	echo "$output" | grep 'not found'
@@ -418,6 +425,16 @@ LOOP='trap "echo got-term; exit 3" TERM; echo up; while :; do sleep 0.1; done'
 	rc-stop -t 1 "$P-a"
 	run -125 rc-exec "$P-a" true
 	echo "$output" | grep 'is not running'
+}
+
+@test "rc-exec's defaults are rc-unshare's -e, -u and -w, as docker exec's are docker run's" {
+	mk a sleep 1000
+	V2=caller rc-unshare -d -e V1=run -e V2 -u nobody -w /tmp "$P-a" >/dev/null
+	run -0 rc-exec "$P-a" sh -c 'echo $V1 $V2; id -un; pwd'
+	[ "$output" = "$(printf 'run caller\nnobody\n/tmp')" ]
+	run -0 rc-exec -e V1=exec -u root -w / "$P-a" sh -c 'echo $V1 $V2; id -un; pwd'
+	[ "$output" = "$(printf 'exec caller\nroot\n/')" ]
+	rc-stop -t 1 "$P-a"
 }
 
 # ---- rc-rm ----
@@ -728,10 +745,174 @@ ctr_procs() { cat /sys/fs/cgroup/pids/rc/"$(cgroup_leaf "$P-$1")"/cgroup.procs; 
 	rc-stop -t 1 "$P-a"
 }
 
+# ---- rc-start and rc-restart ----
+
+@test "rc-start starts a stopped container again with the options it was started with" {
+	mk a sh -c "$LOOP"
+	rc-unshare -d --hostname h1 -e FOO=bar -m 64m --restart on-failure:3 "$P-a" >/dev/null
+	wait_log a up
+	rc-stop "$P-a"
+	[ "$(stat -c %a "$RC_ROOT/containers/$P-a/options")" = 600 ]
+	run -0 rc-start "$P-a"
+	[ "$output" = "$P-a" ]
+	[ "$(field a State)" = running ]
+	run -0 rc-exec "$P-a" sh -c 'hostname; echo $FOO'
+	[ "$output" = "$(printf 'h1\nbar')" ]
+	[ "$(cat /sys/fs/cgroup/memory/rc/"$(cgroup_leaf "$P-a")"/memory.limit_in_bytes)" = $((64 << 20)) ]
+	# and its restart policy: a failure is restarted
+	rc-kill "$P-a"
+	for _ in $(seq 200); do [ "$(field a Restarts)" = 1 ] && break; sleep 0.05; done
+	[ "$(field a Restarts)" = 1 ]
+	wait_state a running
+	rc-stop "$P-a"
+}
+
+@test "rc-start refuses a running container" {
+	mk a sh -c "$LOOP"
+	pid=$(rc-unshare -d "$P-a")
+	run -1 rc-start "$P-a"
+	[ "$output" = "rc-start: container $P-a is already running (rc-restart restarts it)" ]
+	[ "$(field a Pid)" = "$pid" ]
+	run -1 rc-start nosuch
+	[ "$output" = "rc-start: no such container: nosuch" ]
+	run -2 rc-start
+	run -2 rc-start -i "$P-a"
+	rc-stop "$P-a"
+}
+
+@test "a container run in the foreground starts again in the background, with -e KEY's value then" {
+	mk a true
+	X=from-the-caller rc-unshare -e X "$P-a" -- sh -c 'echo "x=$X"; exit 6' || [ $? -eq 6 ]
+	run -0 rc-start "$P-a"
+	wait_state a exited
+	[ "$(field a ExitCode)" = 6 ]
+	grep -x 'x=from-the-caller' "$RC_ROOT/containers/$P-a/log"
+	tr '\0' '\n' <"$RC_ROOT/containers/$P-a/options" | grep -x -- '--env=X=from-the-caller'
+}
+
+@test "rc-start runs a container never started yet with its config's command" {
+	mk a sh -c 'echo from-config'
+	run -0 rc-start "$P-a"
+	wait_state a exited
+	grep -x from-config "$RC_ROOT/containers/$P-a/log"
+}
+
+@test "rc-start -a runs in the foreground with its status, and leaves the record alone" {
+	mk a true
+	rc-unshare -d --restart on-failure:1 "$P-a" -- sh -c 'echo out; exit 4' >/dev/null
+	wait_state a exited
+	cp "$RC_ROOT/containers/$P-a/options" "$BATS_TEST_TMPDIR/before"
+	run -4 rc-start -a "$P-a"
+	[ "$output" = out ]
+	cmp "$BATS_TEST_TMPDIR/before" "$RC_ROOT/containers/$P-a/options"
+	run -2 rc-start -a "$P-a" "$P-a"
+	run -2 rc-start -a --pidfile "$BATS_TEST_TMPDIR/pid" "$P-a"
+}
+
+@test "rc-start brings containers back after a simulated reboot, with their options" {
+	mk a sh -c "$LOOP"
+	mk b sh -c "$LOOP"
+	pa=$(rc-unshare -d --hostname ha "$P-a")
+	pb=$(rc-unshare -d -e B=2 "$P-b")
+	# what a reboot leaves: no process, no mount, no cgroup; the files stay
+	kill -9 "$(monitor_of a)" "$(monitor_of b)" "$pa" "$pb"
+	for _ in $(seq 100); do gone "$pa" && gone "$pb" && break; sleep 0.05; done
+	for c in a b; do
+		umount -l "$RC_ROOT/containers/$P-$c/netns"
+		for _ in $(seq 50); do rmdir /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$P-$c")" 2>/dev/null && break; sleep 0.05; done
+	done
+	[ -f "$RC_ROOT/containers/$P-a/pid" ]
+	[ "$(field a State)" = exited ]
+	run -2 rc-start --pidfile "$BATS_TEST_TMPDIR/a.pid" "$P-a" "$P-b"
+	run -0 rc-start --pidfile "$BATS_TEST_TMPDIR/a.pid" "$P-a"
+	run -0 rc-start "$P-b"
+	[ "$(field a State)" = running ]
+	[ "$(field b State)" = running ]
+	[ "$(cat "$BATS_TEST_TMPDIR/a.pid")" = "$(monitor_of a)" ]
+	[ "$(rc-exec "$P-a" hostname)" = ha ]
+	[ "$(rc-exec "$P-b" sh -c 'echo $B')" = 2 ]
+	rc-stop "$P-a" "$P-b"
+}
+
+@test "rc-restart stops a running container and starts it, and starts a stopped one" {
+	mk a sh -c "$LOOP"
+	pid=$(rc-unshare -d -e V=1 "$P-a")
+	wait_log a up
+	run -0 rc-restart "$P-a"
+	[ "$output" = "$P-a" ]
+	[ "$(grep -c got-term "$RC_ROOT/containers/$P-a/log")" = 1 ]
+	gone "$pid"
+	[ "$(field a State)" = running ]
+	[ "$(field a Pid)" != "$pid" ]
+	[ "$(rc-exec "$P-a" sh -c 'echo $V')" = 1 ]
+	rc-stop "$P-a"
+	run -0 rc-restart "$P-a"
+	[ "$(field a State)" = running ]
+	rc-stop "$P-a"
+	run -2 rc-restart -t soon "$P-a"
+}
+
+@test "--stop-signal and --stop-timeout are what rc-stop uses, -t overrides the timeout" {
+	mk a sh -c 'trap "exit 7" USR1; echo up; while :; do sleep 0.1; done'
+	rc-unshare -d --stop-signal SIGUSR1 "$P-a" >/dev/null
+	wait_log a up
+	run -0 rc-stop "$P-a"
+	[ "$(field a ExitCode)" = 7 ]
+	# Ignores SIGTERM and ends by itself after 3 s: within the default 10 s
+	# it ends with its own status, with --stop-timeout 1 it is killed.
+	mk b sh -c 'trap "" TERM; echo up; sleep 3; exit 5'
+	rc-unshare -d "$P-b" >/dev/null
+	wait_log b up
+	rc-stop "$P-b"
+	[ "$(field b ExitCode)" = 5 ]
+	rc-unshare -d --stop-timeout 1 "$P-b" >/dev/null
+	wait_log b up
+	rc-stop "$P-b"
+	[ "$(field b ExitCode)" = 137 ]
+	rc-unshare -d --stop-timeout 100 "$P-b" >/dev/null
+	wait_log b up
+	rc-stop -t 0 "$P-b"
+	[ "$(field b ExitCode)" = 137 ]
+	run -2 rc-unshare -d --stop-timeout soon "$P-b"
+	echo "$output" | grep -- '--stop-timeout'
+	run -2 rc-unshare -d --stop-signal SIGNOPE "$P-b"
+	echo "$output" | grep -- '--stop-signal'
+}
+
+# ---- rc-ps --filter ----
+
+@test "rc-ps --filter selects by name, status and label" {
+	mk web sh -c "$LOOP"
+	mk db sh -c "$LOOP"
+	mk job true
+	rc-unshare -d --label app=shop --label tier=front "$P-web" >/dev/null
+	rc-unshare -d --label app=shop --label tier=back --label primary "$P-db" >/dev/null
+	rc-unshare -d --label app=batch "$P-job" >/dev/null
+	wait_state job exited
+	[ "$(rc-ps -q --filter label=app=shop | tr '\n' ' ')" = "$P-db $P-web " ]
+	[ "$(rc-ps -q -f label=app | tr '\n' ' ')" = "$P-db $P-web " ]
+	[ "$(rc-ps -q -a -f label=app | tr '\n' ' ')" = "$P-db $P-job $P-web " ]
+	[ "$(rc-ps -q -f label=app=shop -f label=tier=back)" = "$P-db" ]
+	[ "$(rc-ps -q -f label=primary)" = "$P-db" ]
+	[ -z "$(rc-ps -q -f label=app=nope)" ]
+	# a status filter lists stopped containers without -a
+	[ "$(rc-ps -q -f status=exited)" = "$P-job" ]
+	[ "$(rc-ps -q -f status=exited -f status=running | wc -l)" = 3 ]
+	[ "$(rc-ps -q -f 'name=-(web|job)$' -a | tr '\n' ' ')" = "$P-job $P-web " ]
+	[ "$(rc-ps -q -f name=we -f status=running)" = "$P-web" ]
+	run -2 rc-ps -f status=paused
+	echo "$output" | grep 'status is created, running, restarting or exited'
+	run -2 rc-ps -f colour=red
+	run -2 rc-ps -f name
+	run -2 rc-ps -f 'name=('
+	run -2 rc-unshare -d --label =x "$P-job"
+	rc-stop "$P-web" "$P-db"
+}
+
 # ---- names ----
 
 @test "unknown and malformed names give clear errors" {
-	for prog in rc-stop rc-kill rc-rm rc-logs; do
+	for prog in rc-stop rc-kill rc-rm rc-logs rc-start rc-restart; do
 		run -1 "$prog" nosuch
 		[ "$output" = "$prog: no such container: nosuch" ]
 		run -2 "$prog" '../x'
@@ -744,7 +925,7 @@ ctr_procs() { cat /sys/fs/cgroup/pids/rc/"$(cgroup_leaf "$P-$1")"/cgroup.procs; 
 }
 
 @test "every lifecycle program has --help and --version" {
-	for prog in rc-ps rc-stop rc-kill rc-logs rc-exec rc-rm rc-monitor; do
+	for prog in rc-ps rc-stop rc-kill rc-logs rc-exec rc-rm rc-monitor rc-start rc-restart; do
 		run -0 "$prog" --help
 		echo "$output" | grep -q '^Usage:'
 		run -0 "$prog" --version

@@ -775,7 +775,12 @@ cfg() { jq -c "$1" "$RC_ROOT/containers/${2:-c1}/config.json"; }
 	[ "$(cfg .process.cwd)" = '"/srv"' ]
 	[ "$(cfg .hostname)" = '"c1"' ]
 	[ "$(cfg '.annotations["org.opencontainers.image.stopSignal"]')" = '"SIGQUIT"' ]
+	[ "$(cfg '.annotations["rc.image.entrypoint"]')" = '"[\"/bin/echo\",\"hi\"]"' ]
 	[ "$(cfg .root)" = '{"path":"rootfs","readonly":false}' ]
+	# and rc-unshare knows which is which: a command replaces only the Cmd
+	run rc-unshare c1 -- you
+	[ "$status" -eq 0 ]
+	[ "$output" = "hi you" ]
 }
 
 @test "config.json records the image's HEALTHCHECK and SHELL for rc-unshare" {

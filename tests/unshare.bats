@@ -530,7 +530,7 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	assert_clean c1
 	# Besides the lifecycle's record of the run (ctr.h) and the seccomp filter
 	# it got, kept for rc-exec and the next start (secopt.h).
-	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'monitor|started|exit|finished|security|seccomp.bpf')" = "$(printf 'config.json\nrootfs')" ]
+	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'monitor|started|exit|finished|security|seccomp.bpf|options')" = "$(printf 'config.json\nrootfs')" ]
 }
 
 @test "what a killed rc-unshare left behind is cleaned up by the next run" {
@@ -547,7 +547,7 @@ SECCOMP='{defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64", "
 	[ "$status" -eq 0 ]
 	[ "$output" = fresh ]
 	assert_clean c1
-	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'pid|monitor|started|exit|finished|security|seccomp.bpf')" = "$(printf 'config.json\nrootfs')" ]
+	[ "$(ls "$RC_ROOT/containers/c1" | grep -vxE 'pid|monitor|started|exit|finished|security|seccomp.bpf|options')" = "$(printf 'config.json\nrootfs')" ]
 }
 
 @test "--rm removes the container when it ends" {

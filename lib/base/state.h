@@ -34,6 +34,7 @@
 #define RC_FILE_HEALTH      "health"       /* its healthcheck's state (lifecycle/health.h) */
 #define RC_FILE_OOM         "oom"          /* OOM kills in its last run, when any */
 #define RC_FILE_ETC_OWNER   "etc.owner"    /* which of hostname/hosts/resolv.conf rc-unshare wrote */
+#define RC_FILE_OPTIONS     "options"      /* the options it was started with (options.h) */
 #define RC_NAME_MAX 64
 
 /* The state root: the --root argument if given, else $RC_ROOT, else the

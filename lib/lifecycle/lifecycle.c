@@ -7,11 +7,13 @@
 #include "net/net.h"
 #include "net/netns.h"
 #include "base/state.h"
+#include "lifecycle/options.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -25,8 +27,17 @@ int rc_ctr_stop_signal(int dirfd, int *ret, struct rc_err *e)
 	_cleanup_free_ char *text = NULL;
 	json_auto_t *cfg = NULL;
 	const char *sig;
+	char **opts = NULL;
+	int r;
 
 	*ret = SIGTERM;
+	if (rc_options_read(dirfd, &opts, e) < 0)
+		return rc_err_prefix(e, "reading the stop signal");
+	sig = rc_options_get(opts, "stop-signal");
+	r = sig ? rc_signal_parse(sig, ret, e) : 1;
+	rc_options_free(opts);
+	if (r <= 0)
+		return r < 0 ? rc_err_prefix(e, "the recorded --stop-signal") : 0;
 	if (rc_read_file_at(dirfd, RC_FILE_CONFIG, 16 << 20, &text, NULL, e) < 0)
 		return rc_err_prefix(e, "reading the stop signal");
 	cfg = json_loads(text, 0, NULL);
@@ -34,6 +45,27 @@ int rc_ctr_stop_signal(int dirfd, int *ret, struct rc_err *e)
 						"org.opencontainers.image.stopSignal"));
 	if (sig && rc_signal_parse(sig, ret, e) < 0)
 		return rc_err_prefix(e, "config.json's stop signal");
+	return 0;
+}
+
+int rc_ctr_stop_timeout(int dirfd, int *ret, struct rc_err *e)
+{
+	char **opts = NULL, *end;
+	const char *v;
+	long t = RC_STOP_TIMEOUT;
+
+	*ret = RC_STOP_TIMEOUT;
+	if (rc_options_read(dirfd, &opts, e) < 0)
+		return rc_err_prefix(e, "reading the stop timeout");
+	v = rc_options_get(opts, "stop-timeout");
+	if (v) {
+		errno = 0;
+		t = strtol(v, &end, 10);
+		if (errno || *end || end == v || t < -1 || t > INT_MAX / 1000)
+			t = RC_STOP_TIMEOUT; /* rc-unshare checked it: not ours to fail on */
+	}
+	rc_options_free(opts);
+	*ret = (int)t;
 	return 0;
 }
 
@@ -78,7 +110,7 @@ static int stop_fd(int fd, const char *name, int sig, int timeout, struct rc_err
 	if (rc_ctr_mark(fd, RC_FILE_STOPPING, e) < 0)
 		return rc_err_prefix(e, "stopping %s", name);
 	signal_ctr(fd, sig);
-	if (rc_ctr_wait(fd, timeout * 1000) == 0)
+	if (rc_ctr_wait(fd, timeout < 0 ? -1 : timeout * 1000) == 0)
 		return 0;
 	signal_ctr(fd, SIGKILL);
 	if (rc_ctr_wait(fd, 30 * 1000) == 0)
@@ -102,6 +134,8 @@ int rc_ctr_stop(const char *root, const char *name, int timeout, bool *ret_was_r
 		return 0;
 	*ret_was_running = true;
 	if (rc_ctr_stop_signal(fd, &sig, e) < 0)
+		return -1;
+	if (timeout == RC_STOP_TIMEOUT_CTR && rc_ctr_stop_timeout(fd, &timeout, e) < 0)
 		return -1;
 	return stop_fd(fd, name, sig, timeout, e);
 }

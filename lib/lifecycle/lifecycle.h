@@ -11,14 +11,24 @@
 #include "base/err.h"
 #include "base/signals.h"
 
-/* The image's StopSignal (config.json annotation
+/* The container's stop signal: rc-unshare's --stop-signal (options.h),
+ * else the image's StopSignal (config.json annotation
  * org.opencontainers.image.stopSignal, written by rc-unpack), else SIGTERM. */
 int rc_ctr_stop_signal(int dirfd, int *ret, struct rc_err *e);
+
+/* Its stop timeout in seconds: rc-unshare's --stop-timeout, else 10 (-1:
+ * no SIGKILL, wait for ever). */
+#define RC_STOP_TIMEOUT 10
+int rc_ctr_stop_timeout(int dirfd, int *ret, struct rc_err *e);
 
 /* Send sig to the running container NAME's first process. */
 int rc_ctr_kill(const char *root, const char *name, int sig, struct rc_err *e);
 
-/* Stop NAME: its stop signal, then SIGKILL after timeout seconds; no
+/* rc_ctr_stop's timeout for "the container's own" (rc_ctr_stop_timeout). */
+#define RC_STOP_TIMEOUT_CTR (-2)
+
+/* Stop NAME: its stop signal, then SIGKILL after timeout seconds (-1:
+ * never; RC_STOP_TIMEOUT_CTR: the container's stop timeout); no
  * restart follows; returns once its monitor has cleaned up and gone.
  * *ret_was_running tells whether there was anything to stop. */
 int rc_ctr_stop(const char *root, const char *name, int timeout, bool *ret_was_running,

@@ -202,3 +202,180 @@ void rc_etc_cleanup(int dirfd, const struct rc_etc *etc)
 	if (any)
 		unlinkat(dirfd, RC_FILE_ETC_OWNER, 0);
 }
+
+/* ---- --add-host and --dns ---- */
+
+static bool ip_valid(const char *s)
+{
+	struct in6_addr a;
+
+	return inet_pton(AF_INET, s, &a) == 1 || inet_pton(AF_INET6, s, &a) == 1;
+}
+
+/* NAME and IP of NAME:IP or NAME=IP into name and ip (IP's brackets off). */
+static int split_host(const char *arg, char *name, size_t nlen, char *ip, size_t iplen)
+{
+	const char *sep = strchr(arg, '=') ? strchr(arg, '=') : strchr(arg, ':');
+	const char *v;
+	size_t n, vl;
+
+	if (!sep || sep == arg || (size_t)(sep - arg) >= nlen)
+		return -1;
+	n = (size_t)(sep - arg);
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	v = sep + 1;
+	vl = strlen(v);
+	if (vl >= 2 && v[0] == '[' && v[vl - 1] == ']')
+		v++, vl -= 2;
+	if (!vl || vl >= iplen)
+		return -1;
+	memcpy(ip, v, vl);
+	ip[vl] = '\0';
+	for (const char *p = name; *p; p++)
+		if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '#')
+			return -1;
+	return strcmp(ip, "host-gateway") && !ip_valid(ip) ? -1 : 0;
+}
+
+int rc_add_host_check(const char *arg, struct rc_err *e)
+{
+	char name[256], ip[64];
+
+	if (split_host(arg, name, sizeof name, ip, sizeof ip) < 0) {
+		rc_errf(e, 0, "--add-host: expected NAME:IP (an IPv4 or IPv6 address, or host-gateway), "
+			"not \"%s\"", arg);
+		return rc_err_status(e, 2);
+	}
+	return 0;
+}
+
+int rc_dns_check(const char *arg, struct rc_err *e)
+{
+	if (ip_valid(arg))
+		return 0;
+	rc_errf(e, 0, "--dns: not an IP address: \"%s\"", arg);
+	return rc_err_status(e, 2);
+}
+
+/* The bridge's address the container reaches the host by (net.env's
+ * GATEWAY, rc-net-up's), into buf. */
+static int gateway(int dirfd, char *buf, size_t len, struct rc_err *e)
+{
+	_cleanup_free_ char *env = NULL;
+	const char *p;
+
+	if (rc_read_file_at(dirfd, RC_FILE_NET_ENV, 65536, &env, NULL, NULL) < 0 ||
+	    !(p = strstr(env, "GATEWAY=")) || (p != env && p[-1] != '\n'))
+		return rc_errf(e, 0, "--add-host NAME:host-gateway: the container has no network "
+			       "(run rc-net-up before it starts)");
+	p += 8;
+	if (*p == '\'')
+		p++;
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "'\n"), p);
+	return 0;
+}
+
+/* Replace dirfd/name by text, keeping etc's record of a file rc-unshare made. */
+static int rewrite(int dirfd, int i, const char *text, struct rc_etc *etc, struct rc_err *e)
+{
+	struct stat st;
+
+	if (rc_write_file_nosync_at(dirfd, rc_etc_files[i], text, strlen(text), 0644, e) < 0)
+		return -1;
+	if (etc->made[i] && fstatat(dirfd, rc_etc_files[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
+		etc->ino[i] = st.st_ino;
+	return 0;
+}
+
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, line, n) && (p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
+static int extra_hosts(int dirfd, char *const *add_hosts, struct rc_etc *etc, struct rc_err *e)
+{
+	_cleanup_free_ char *text = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	bool changed = false;
+	int r = 0;
+
+	if (rc_read_file_at(dirfd, rc_etc_files[1], 1 << 20, &text, NULL, e) < 0)
+		return -1;
+	out = open_memstream(&buf, &len);
+	if (!out)
+		return rc_errf(e, ENOMEM, "allocating");
+	fputs(text, out);
+	if (text[0] && text[strlen(text) - 1] != '\n')
+		fputc('\n', out);
+	for (size_t i = 0; r == 0 && add_hosts[i]; i++) {
+		char name[256], ip[64], line[340];
+		if (split_host(add_hosts[i], name, sizeof name, ip, sizeof ip) < 0) {
+			r = rc_errf(e, EINVAL, "--add-host %s", add_hosts[i]);
+			break;
+		}
+		if (!strcmp(ip, "host-gateway") && gateway(dirfd, ip, sizeof ip, e) < 0) {
+			r = -1;
+			break;
+		}
+		snprintf(line, sizeof line, "%s\t%s", ip, name);
+		if (!has_line(text, line)) {
+			fprintf(out, "%s\n", line);
+			changed = true;
+		}
+	}
+	if (fclose(out) != 0 && r == 0)
+		r = rc_errf(e, ENOMEM, "allocating");
+	if (r == 0 && changed)
+		r = rewrite(dirfd, 1, buf, etc, e);
+	free(buf);
+	return r;
+}
+
+static int extra_dns(int dirfd, char *const *dns, struct rc_etc *etc, struct rc_err *e)
+{
+	_cleanup_free_ char *text = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out;
+	int r = 0;
+
+	if (rc_read_file_at(dirfd, rc_etc_files[2], 1 << 20, &text, NULL, e) < 0)
+		return -1;
+	out = open_memstream(&buf, &len);
+	if (!out)
+		return rc_errf(e, ENOMEM, "allocating");
+	for (size_t i = 0; dns[i]; i++)
+		fprintf(out, "nameserver %s\n", dns[i]);
+	for (const char *p = text; p && *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
+		const char *w = p + strspn(p, " \t");
+		if (strncmp(w, "nameserver", 10) || (w[10] != ' ' && w[10] != '\t'))
+			fwrite(p, 1, n, out);
+		p += n;
+	}
+	if (fclose(out) != 0)
+		return rc_errf(e, ENOMEM, "allocating");
+	if (strcmp(buf, text))
+		r = rewrite(dirfd, 2, buf, etc, e);
+	free(buf);
+	return r;
+}
+
+int rc_etc_extra(int dirfd, char *const *add_hosts, char *const *dns, struct rc_etc *etc,
+		 struct rc_err *e)
+{
+	if (add_hosts && add_hosts[0] && extra_hosts(dirfd, add_hosts, etc, e) < 0)
+		return rc_err_prefix(e, "adding --add-host to /etc/hosts");
+	if (dns && dns[0] && extra_dns(dirfd, dns, etc, e) < 0)
+		return rc_err_prefix(e, "adding --dns to /etc/resolv.conf");
+	return 0;
+}

@@ -48,4 +48,18 @@ int rc_etc_prepare(int dirfd, const char *hostname, enum rc_net_mode mode,
 /* Remove the files rc_etc_prepare wrote. */
 void rc_etc_cleanup(int dirfd, const struct rc_etc *etc);
 
+/* docker's --add-host NAME:IP (or NAME=IP; IP in [] or not; IP may be
+ * host-gateway: the bridge's address from net.env) and --dns IP: checked,
+ * with status 2 when malformed. */
+int rc_add_host_check(const char *arg, struct rc_err *e);
+int rc_dns_check(const char *arg, struct rc_err *e);
+
+/* Add them to the container's files in dirfd, whoever wrote those: "IP\tNAME"
+ * lines appended to hosts (each once), and the nameservers of resolv.conf
+ * replaced by dns (its search and options lines kept). Run at every start,
+ * it changes a file only once; etc's record of the files rc-unshare made
+ * follows the rewrite. */
+int rc_etc_extra(int dirfd, char *const *add_hosts, char *const *dns, struct rc_etc *etc,
+		 struct rc_err *e);
+
 #endif

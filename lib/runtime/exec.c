@@ -3,6 +3,7 @@
 #include "base/cleanup.h"
 #include "base/state.h"
 #include "lifecycle/ctr.h"
+#include "lifecycle/options.h"
 #include "runtime/cgroups.h"
 #include "runtime/child.h"
 #include "runtime/defaults.h"
@@ -16,6 +17,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -106,10 +108,10 @@ static int build_seccomp(const struct rc_spec *spec, int dirfd, struct rc_seccom
 }
 
 static int run(const struct rc_exec_opts *o, const struct rc_ctr *ctr, struct rc_spec *spec,
-	       int *ret_status, struct rc_err *e)
+	       const char *user, int *ret_status, struct rc_err *e)
 {
 	struct rc_run r = { .name = o->name, .dir_fd = -1, .containers_fd = -1, .spec = spec,
-			    .user = o->ov.user, .tty = o->ov.tty, .interactive = o->ov.interactive };
+			    .user = user, .tty = o->ov.tty, .interactive = o->ov.interactive };
 	struct rc_launch l = RC_LAUNCH_INIT;
 	struct rc_child c = { .r = &r, .l = &l };
 	int ret = -1;
@@ -145,11 +147,39 @@ out:
 	return ret;
 }
 
+/* What rc-unshare's command line gave the container's process and a
+ * config cannot say (options.h): its variables, working directory and
+ * user are every exec'd process's defaults too, as under docker exec. */
+static int apply_recorded(int dirfd, struct rc_spec *spec, char **user, struct rc_err *e)
+{
+	char **opts = NULL;
+	const char *v;
+	size_t pos = 0;
+	int r = 0;
+
+	if (rc_options_read(dirfd, &opts, e) < 0)
+		return -1;
+	while (r == 0 && (v = rc_options_next(opts, "env", &pos)))
+		r = strchr(v, '=') ? rc_env_set(&spec->env, v, e) : 0;
+	if (r == 0 && (v = rc_options_get(opts, "workdir"))) {
+		char *cwd = strdup(v);
+		if (!cwd)
+			r = rc_errf(e, ENOMEM, "allocating");
+		else
+			free(spec->cwd), spec->cwd = cwd;
+	}
+	if (r == 0 && (v = rc_options_get(opts, "user")) && !(*user = strdup(v)))
+		r = rc_errf(e, ENOMEM, "allocating");
+	rc_options_free(opts);
+	return r;
+}
+
 int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e)
 {
 	_cleanup_ctr_ struct rc_ctr c = RC_CTR_INIT;
 	struct rc_spec spec = { 0 };
 	struct rc_ctr_status st;
+	_cleanup_free_ char *user = NULL;
 	int r;
 
 	rc_err_status(e, 125);
@@ -160,7 +190,7 @@ int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e)
 		return rc_errf(e, 0, "container %s is not running", o->name);
 	if (rc_spec_load(c.dir_fd, RC_FILE_CONFIG, &spec, e) < 0)
 		return rc_err_prefix(e, "container %s", o->name);
-	if (rc_security_restore(c.dir_fd, &spec, e) < 0) {
+	if (rc_security_restore(c.dir_fd, &spec, e) < 0 || apply_recorded(c.dir_fd, &spec, &user, e) < 0) {
 		rc_spec_free(&spec);
 		return rc_err_prefix(e, "container %s", o->name);
 	}
@@ -168,7 +198,7 @@ int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	r = rc_overrides_apply(&o->ov, &spec, NULL, e);
 	if (r == 0)
-		r = run(o, &c, &spec, ret_status, e);
+		r = run(o, &c, &spec, o->ov.user ? o->ov.user : user, ret_status, e);
 	rc_spec_free(&spec);
 	return r;
 }

@@ -4,6 +4,7 @@
 #include "base/cleanup.h"
 #include "base/safepath.h"
 #include "runtime/defaults.h"
+#include "runtime/devnodes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -369,6 +370,8 @@ int rc_fs_setup(const struct rc_fs *fs, struct rc_err *e)
 		if (m->propagation && set_propagation(rootfd, m, e) < 0)
 			return -1;
 	}
+	if (rc_devnodes_make(rootfd, s, e) < 0)
+		return -1;
 	for (size_t i = 0; s->masked && s->masked[i]; i++)
 		if (mask_path(rootfd, s->masked[i], e) < 0)
 			return -1;

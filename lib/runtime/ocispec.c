@@ -188,6 +188,27 @@ static json_t *make_args(json_t *cfg)
 	return args;
 }
 
+/* Which of the args are the Entrypoint (ocispec.h): only when the image
+ * has one, so that a config of an image without stays as it was. */
+static int record_entrypoint(json_t *cfg, json_t *annotations, struct rc_err *e)
+{
+	json_t *ep = json_object_get(cfg, "Entrypoint"), *strs, *v;
+	_cleanup_free_ char *text = NULL;
+	size_t i;
+
+	if (!json_is_array(ep) || !json_array_size(ep))
+		return 0;
+	strs = json_array();
+	json_array_foreach(ep, i, v)
+		if (json_is_string(v))
+			json_array_append(strs, v);
+	text = strs ? json_dumps(strs, JSON_COMPACT) : NULL;
+	json_decref(strs);
+	if (!text || json_object_set_new(annotations, RC_OCI_ENTRYPOINT, json_string(text)) < 0)
+		return rc_errf(e, ENOMEM, "making config.json");
+	return 0;
+}
+
 static json_t *make_user(const struct rc_user *u)
 {
 	json_t *gids = json_array();
@@ -252,7 +273,8 @@ int rc_oci_config(json_t *image_config, const char *hostname, int rootfd, json_t
 	rc_user_free(&u);
 	/* A HEALTHCHECK no one could run is the image's error, found now. */
 	if (rc_health_annotate(json_object_get(cfg, "Healthcheck"), json_object_get(cfg, "Shell"),
-			       json_object_get(spec, "annotations"), e) < 0) {
+			       json_object_get(spec, "annotations"), e) < 0 ||
+	    record_entrypoint(cfg, json_object_get(spec, "annotations"), e) < 0) {
 		json_decref(spec);
 		return -1;
 	}

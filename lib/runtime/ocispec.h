@@ -22,6 +22,11 @@
 #include "base/err.h"
 
 #define RC_OCI_STOPSIGNAL "org.opencontainers.image.stopSignal"
+/* Which of process.args are the image's Entrypoint (the rest is its Cmd):
+ * the Entrypoint as a JSON array, written when the image has one. A
+ * command given to rc-unshare replaces only the Cmd while the args still
+ * begin with it (overrides.h). */
+#define RC_OCI_ENTRYPOINT "rc.image.entrypoint"
 /* docker's defaults alone, as a config.json for an image with no settings
  * (no args; env PATH; cwd "/"; user 0:0; no hostname). *ret is a new
  * reference. */

@@ -10,6 +10,7 @@
 #include "base/fs.h"
 #include "lifecycle/lifecycle.h"
 #include "lifecycle/monitor.h"
+#include "lifecycle/options.h"
 #include "runtime/secopt.h"
 #include "runtime/sysfilter.h"
 #include "runtime/tty.h"
@@ -100,7 +101,8 @@ static int prepare_etc(struct run_state *st, struct rc_err *e)
 		if (st->etc_fd < 0)
 			return rc_errf(e, errno, "opening %s", st->tmpdir);
 	}
-	if (rc_etc_prepare(st->etc_fd, r->spec->hostname, r->net, &st->etc, e) < 0)
+	if (rc_etc_prepare(st->etc_fd, r->spec->hostname, r->net, &st->etc, e) < 0 ||
+	    rc_etc_extra(st->etc_fd, r->add_hosts, r->dns, &st->etc, e) < 0)
 		return -1;
 	for (int i = 0; i < 3; i++) {
 		snprintf(src, sizeof src, "%s/%s", r->dir_fd >= 0 ? r->bundle : st->tmpdir, rc_etc_files[i]);
@@ -352,6 +354,11 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 	if (lock_container(&st, h, e) < 0 || begin_state(r, h && h->lock_fd >= 0, e) < 0)
 		goto out;
 	st.began = true;
+	/* Under the lock: a start that finds the container running must not
+	 * replace what it runs with. A restart is the same run. */
+	if (r->dir_fd >= 0 && r->options && !(h && h->lock_fd >= 0) &&
+	    rc_options_write(r->dir_fd, r->options, e) < 0)
+		goto out;
 	if (prepare_etc(&st, e) < 0)
 		goto out;
 	if (prepare_seccomp(r, &c, e) < 0)

@@ -38,6 +38,9 @@ struct rc_run {
 	const char *user;        /* -u USER[:GROUP], resolved in the rootfs; NULL: spec's */
 	bool tty, interactive, init, detach, remove;
 	const char *cgroup_base; /* RC_CGROUP_BASE unless testing */
+	char **options;          /* to record in containers/NAME/options (options.h) */
+	char **add_hosts;        /* --add-host NAME:IP, checked (etcfiles.h) */
+	char **dns;              /* --dns IP, checked */
 	/* -d only: */
 	const char *restart;     /* the restart policy (monitor.h), NULL: no */
 	const struct rc_health_check *health; /* the healthcheck (health.h), NULL: none */

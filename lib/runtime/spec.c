@@ -84,6 +84,7 @@ int rc_env_set(char ***env, const char *kv, struct rc_err *e)
 void rc_spec_free(struct rc_spec *s)
 {
 	rc_strv_free(s->args);
+	rc_strv_free(s->entrypoint);
 	rc_strv_free(s->env);
 	free(s->cwd);
 	free(s->gids);
@@ -105,6 +106,9 @@ void rc_spec_free(struct rc_spec *s)
 	free(s->seccomp_profile);
 	rc_strv_free(s->sysctl);
 	free(s->devices);
+	for (size_t i = 0; i < s->ndevnodes; i++)
+		free(s->devnodes[i].path);
+	free(s->devnodes);
 	memset(s, 0, sizeof *s);
 }
 
@@ -312,6 +316,65 @@ static const struct { const char *name; int res; } rlimit_names[] = {
 	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
 };
 
+int rc_rlimit_from_name(const char *name)
+{
+	for (size_t k = 0; k < sizeof rlimit_names / sizeof *rlimit_names; k++)
+		if (!strcmp(name, rlimit_names[k].name))
+			return rlimit_names[k].res;
+	return -1;
+}
+
+const char *rc_rlimit_name(int resource)
+{
+	for (size_t k = 0; k < sizeof rlimit_names / sizeof *rlimit_names; k++)
+		if (rlimit_names[k].res == resource)
+			return rlimit_names[k].name;
+	return NULL;
+}
+
+int rc_spec_set_rlimit(struct rc_spec *s, int resource, rlim_t soft, rlim_t hard, struct rc_err *e)
+{
+	struct rc_rlimit *n;
+
+	for (size_t i = 0; i < s->nrlimits; i++)
+		if (s->rlimits[i].resource == resource) {
+			s->rlimits[i].soft = soft;
+			s->rlimits[i].hard = hard;
+			return 0;
+		}
+	n = realloc(s->rlimits, (s->nrlimits + 1) * sizeof *n);
+	if (!n)
+		return rc_errf(e, ENOMEM, "allocating");
+	s->rlimits = n;
+	n[s->nrlimits++] = (struct rc_rlimit){ resource, soft, hard };
+	return 0;
+}
+
+int rc_spec_add_devnode(struct rc_spec *s, const struct rc_devnode *d, struct rc_err *e)
+{
+	struct rc_devnode *n;
+	char *path = strdup(d->path);
+
+	if (!path)
+		return rc_errf(e, ENOMEM, "allocating");
+	for (size_t i = 0; i < s->ndevnodes; i++)
+		if (!strcmp(s->devnodes[i].path, d->path)) {
+			free(s->devnodes[i].path);
+			s->devnodes[i] = *d;
+			s->devnodes[i].path = path;
+			return 0;
+		}
+	n = realloc(s->devnodes, (s->ndevnodes + 1) * sizeof *n);
+	if (!n) {
+		free(path);
+		return rc_errf(e, ENOMEM, "allocating");
+	}
+	s->devnodes = n;
+	n[s->ndevnodes] = *d;
+	n[s->ndevnodes++].path = path;
+	return 0;
+}
+
 static int parse_process(json_t *p, struct rc_spec *s, struct rc_err *e)
 {
 	json_t *user, *caps, *rl, *v;
@@ -374,17 +437,14 @@ static int parse_process(json_t *p, struct rc_spec *s, struct rc_err *e)
 		json_array_foreach(rl, i, v) {
 			const char *type = json_string_value(json_object_get(v, "type"));
 			json_t *soft = json_object_get(v, "soft"), *hard = json_object_get(v, "hard");
-			size_t k;
+			int res = type ? rc_rlimit_from_name(type) : -1;
 
-			for (k = 0; type && k < sizeof rlimit_names / sizeof *rlimit_names; k++)
-				if (!strcmp(type, rlimit_names[k].name))
-					break;
-			if (!type || k == sizeof rlimit_names / sizeof *rlimit_names)
+			if (res < 0)
 				return rc_errf(e, 0, "process.rlimits[%zu]: unknown type %s", i,
 					       type ? type : "(none)");
 			if (!json_is_integer(soft) || !json_is_integer(hard))
 				return rc_errf(e, 0, "process.rlimits[%zu]: soft and hard must be integers", i);
-			s->rlimits[s->nrlimits].resource = rlimit_names[k].res;
+			s->rlimits[s->nrlimits].resource = res;
 			s->rlimits[s->nrlimits].soft = (rlim_t)json_integer_value(soft);
 			s->rlimits[s->nrlimits].hard = (rlim_t)json_integer_value(hard);
 			s->nrlimits++;
@@ -489,6 +549,54 @@ int rc_spec_device_rules(const struct rc_spec *s, struct rc_device_rule **ret, s
 	return 0;
 }
 
+/* Whether path has a ".." component. */
+static bool has_dotdot(const char *path)
+{
+	for (const char *p = path; (p = strstr(p, "..")); p += 2)
+		if ((p == path || p[-1] == '/') && (p[2] == '\0' || p[2] == '/'))
+			return true;
+	return false;
+}
+
+/* linux.devices: the nodes to make, with the OCI defaults (fileMode 0666
+ * here as runc's, uid and gid 0). */
+static int parse_devnodes(json_t *ds, struct rc_spec *s, struct rc_err *e)
+{
+	size_t i;
+	json_t *d;
+
+	if (!ds || json_is_null(ds))
+		return 0;
+	if (!json_is_array(ds))
+		return rc_errf(e, 0, "linux.devices: not an array");
+	json_array_foreach(ds, i, d) {
+		const char *path = json_string_value(json_object_get(d, "path"));
+		const char *type = json_string_value(json_object_get(d, "type"));
+		int64_t maj = -1, min = -1, mode = 0666, uid = 0, gid = 0;
+		struct rc_devnode n;
+
+		if (!path || path[0] != '/' || has_dotdot(path))
+			return rc_errf(e, 0, "linux.devices[%zu]: path must be absolute, without ..", i);
+		if (!type || (strcmp(type, "c") && strcmp(type, "u") && strcmp(type, "b")))
+			return rc_errf(e, 0, "linux.devices[%zu]: type must be c, u or b", i);
+		if (get_int(json_object_get(d, "major"), "linux.devices.major", &maj, e) < 0 ||
+		    get_int(json_object_get(d, "minor"), "linux.devices.minor", &min, e) < 0 ||
+		    get_int(json_object_get(d, "fileMode"), "linux.devices.fileMode", &mode, e) < 0 ||
+		    get_int(json_object_get(d, "uid"), "linux.devices.uid", &uid, e) < 0 ||
+		    get_int(json_object_get(d, "gid"), "linux.devices.gid", &gid, e) < 0)
+			return -1;
+		if (maj < 0 || maj > UINT32_MAX || min < 0 || min > UINT32_MAX || uid < 0 || gid < 0 ||
+		    uid > UINT32_MAX || gid > UINT32_MAX)
+			return rc_errf(e, 0, "linux.devices[%zu]: major, minor, uid and gid must be given and "
+				       "not negative", i);
+		n = (struct rc_devnode){ (char *)path, type[0] == 'b' ? 'b' : 'c', maj, min,
+					 (mode_t)mode & 07777, (uid_t)uid, (gid_t)gid };
+		if (rc_spec_add_devnode(s, &n, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 {
 	json_t *nss, *n, *res, *v;
@@ -517,6 +625,8 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 		if (k == RC_NS_PID && s->ns_path[k])
 			return rc_errf(e, 0, "linux.namespaces: joining a pid namespace is not supported");
 	}
+	if (parse_devnodes(json_object_get(l, "devices"), s, e) < 0)
+		return -1;
 	if (dup_strv(json_object_get(l, "maskedPaths"), "linux.maskedPaths", &s->masked, e) < 0 ||
 	    dup_strv(json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", &s->readonly, e) < 0)
 		return -1;
@@ -560,6 +670,24 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 	return 0;
 }
 
+/* rc-unpack's record of the image's Entrypoint (ocispec.h). */
+static int parse_entrypoint(json_t *annotations, struct rc_spec *s, struct rc_err *e)
+{
+	const char *text = json_string_value(json_object_get(annotations, RC_OCI_ENTRYPOINT));
+	json_auto_t *j = NULL;
+
+	if (!text)
+		return 0;
+	j = json_loads(text, 0, NULL);
+	if (!json_is_array(j) ||
+	    dup_strv(j, "annotations." RC_OCI_ENTRYPOINT, &s->entrypoint, e) < 0) {
+		rc_strv_free(s->entrypoint);
+		s->entrypoint = NULL;
+		return rc_errf(e, 0, "annotations.%s: not a JSON array of strings", RC_OCI_ENTRYPOINT);
+	}
+	return 0;
+}
+
 int rc_spec_parse(const char *text, struct rc_spec *ret, struct rc_err *e)
 {
 	json_auto_t *j = NULL;
@@ -587,7 +715,8 @@ int rc_spec_parse(const char *text, struct rc_spec *ret, struct rc_err *e)
 	if (dup_str(hn, "hostname", &s.hostname, e) < 0 ||
 	    parse_process(json_object_get(j, "process"), &s, e) < 0 ||
 	    parse_mounts(json_object_get(j, "mounts"), &s, e) < 0 ||
-	    parse_linux(json_object_get(j, "linux"), &s, e) < 0) {
+	    parse_linux(json_object_get(j, "linux"), &s, e) < 0 ||
+	    parse_entrypoint(json_object_get(j, "annotations"), &s, e) < 0) {
 		rc_spec_free(&s);
 		return -1;
 	}

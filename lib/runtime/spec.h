@@ -37,8 +37,20 @@ struct rc_rlimit {
 	rlim_t soft, hard;
 };
 
+/* A device node made in the container (linux.devices; --device and
+ * --privileged add the host's). */
+struct rc_devnode {
+	char *path;             /* absolute, inside the container */
+	char type;              /* 'c' or 'b' */
+	int64_t major, minor;
+	mode_t mode;            /* permission bits */
+	uid_t uid;
+	gid_t gid;
+};
+
 struct rc_spec {
 	char **args;            /* NULL-terminated; may be empty (args[0] == NULL) */
+	char **entrypoint;      /* the image's Entrypoint (ocispec.h's annotation), NULL: not known */
 	char **env;             /* NULL-terminated KEY=VALUE */
 	char *cwd;
 	uid_t uid;
@@ -70,6 +82,8 @@ struct rc_spec {
 	struct rc_device_rule *devices; /* linux.resources.devices */
 	size_t ndevices;
 	bool has_devices;       /* the config has the list (else docker's apply) */
+	struct rc_devnode *devnodes; /* linux.devices */
+	size_t ndevnodes;
 	char *seccomp;          /* linux.seccomp as JSON text, NULL: none */
 	char *seccomp_profile;  /* --security-opt seccomp=FILE: docker's format, to resolve */
 	bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
@@ -97,6 +111,16 @@ int rc_spec_device_rules(const struct rc_spec *s, struct rc_device_rule **ret, s
 /* Whether a sysctl key belongs to the container's own IPC or network
  * namespace (the only ones a container may set). */
 bool rc_sysctl_namespaced(const char *key);
+
+/* "RLIMIT_NOFILE" -> RLIMIT_NOFILE, -1 when unknown; and back (NULL). */
+int rc_rlimit_from_name(const char *name);
+const char *rc_rlimit_name(int resource);
+
+/* Set the resource limit (replacing the config's of that resource). */
+int rc_spec_set_rlimit(struct rc_spec *s, int resource, rlim_t soft, rlim_t hard, struct rc_err *e);
+
+/* Append a device node; one already at that path is replaced. */
+int rc_spec_add_devnode(struct rc_spec *s, const struct rc_devnode *d, struct rc_err *e);
 
 /* Append a bind mount of source (rec: with the mounts below it) at dest. */
 int rc_spec_add_bind(struct rc_spec *s, const char *source, const char *dest, bool rec, bool ro,

@@ -14,7 +14,7 @@ int main(void)
 	char **env = NULL;
 	struct rc_mount m = { 0 };
 
-	TAP_PLAN(43);
+	TAP_PLAN(50);
 
 	ok(rc_spec_default(&s, &e) == 0, "the default config parses");
 	is_str(s.args[0], "/bin/sh", "the default command is /bin/sh");
@@ -116,6 +116,27 @@ int main(void)
 	   rc_sysctl_namespaced("fs.mqueue.queues_max"), "network, IPC and mqueue sysctls are namespaced");
 	ok(!rc_sysctl_namespaced("kernel.panic") && !rc_sysctl_namespaced("vm.swappiness") &&
 	   !rc_sysctl_namespaced("net.../../kernel/panic"), "others, and paths in disguise, are not");
+
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"annotations\":{\"rc.image.entrypoint\":\"[\\\"/ep\\\",\\\"-x\\\"]\"},"
+			 "\"process\":{\"args\":[\"/ep\",\"-x\",\"cmd\"]},"
+			 "\"linux\":{\"devices\":[{\"path\":\"/dev/fuse\",\"type\":\"c\",\"major\":10,\"minor\":229,"
+			 "\"fileMode\":384,\"uid\":1,\"gid\":2},{\"path\":\"/dev/sda\",\"type\":\"b\",\"major\":8,\"minor\":0}]}}",
+			 &s, &e) == 0, "the Entrypoint annotation and linux.devices parse (%s)", e.msg);
+	ok(rc_strv_len(s.entrypoint) == 2 && !strcmp(s.entrypoint[1], "-x"), "the Entrypoint is read");
+	ok(s.ndevnodes == 2 && s.devnodes[0].type == 'c' && s.devnodes[0].major == 10 && s.devnodes[0].mode == 0600 &&
+	   s.devnodes[0].uid == 1 && s.devnodes[0].gid == 2 && s.devnodes[1].type == 'b' && s.devnodes[1].mode == 0666,
+	   "device nodes with their numbers, mode (default 0666) and owner");
+	ok(rc_spec_set_rlimit(&s, RLIMIT_NOFILE, 5, 6, &e) == 0 && rc_spec_set_rlimit(&s, RLIMIT_NOFILE, 7, 8, &e) == 0 &&
+	   s.nrlimits == 1 && s.rlimits[0].soft == 7, "a limit set twice is replaced");
+	rc_spec_free(&s);
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"annotations\":{\"rc.image.entrypoint\":\"[1]\"}}", &s, &e) < 0,
+	   "a malformed Entrypoint annotation is an error");
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"linux\":{\"devices\":[{\"path\":\"/dev/../etc/x\",\"type\":\"c\","
+			 "\"major\":1,\"minor\":3}]}}", &s, &e) < 0 &&
+	   rc_spec_parse("{\"root\":{\"path\":\"r\"},\"linux\":{\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\"}]}}",
+			 &s, &e) < 0, "a device path with .. or a type other than c, u, b is refused");
+	ok(rc_rlimit_from_name("RLIMIT_NPROC") == RLIMIT_NPROC && rc_rlimit_from_name("nproc") < 0 &&
+	   !strcmp(rc_rlimit_name(RLIMIT_CORE), "RLIMIT_CORE"), "limit names both ways");
 
 	rc_mount_add_option(&m, "rbind");
 	rc_mount_add_option(&m, "ro");
