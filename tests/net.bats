@@ -33,6 +33,7 @@ teardown() {
 	for m in "$RC_ROOT"/containers/*/netns; do
 		[ -e "$m" ] && umount -l "$m" 2>/dev/null || true
 	done
+	umount -l "$BATS_TEST_TMPDIR/hold" 2>/dev/null || true
 	ip netns del "$UP" 2>/dev/null || true
 	ip netns del "$HOST-c1" 2>/dev/null || true
 	ip netns del "$HOST" 2>/dev/null || true
@@ -166,8 +167,23 @@ rawudp() {
 	nsenter $(ctr_ns "$name") "$BUILD/tests/helpers/rc-rawpkt" udp eth0 "$(host_mac rc0)" "$@"
 }
 
+# Wait until the veths rc-net-down left to go with their namespace (renamed
+# rcx and their index) are gone: the kernel takes them away in the
+# background.
+wait_retired() {
+	for _ in $(seq 100); do
+		in_host ip -o link show | grep -q '^[0-9]*: rcx' || return 0
+		sleep 0.05
+	done
+	echo "links rc-net-down retired are still there" >&2
+	return 1
+}
+
 # What a failed or undone call must have left: no link, lease, rule or pin.
-host_links() { in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+host_links() {
+	wait_retired
+	in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort
+}
 ruleset() { in_host nft list ruleset; }
 leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/null | sort; }
 
@@ -608,6 +624,49 @@ get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 	[ -z "$(leases)" ]
 	[ ! -e "$RC_ROOT/containers/a/net.env" ] && [ ! -e "$RC_ROOT/containers/b/net.env" ]
 	[ ! -e "$RC_ROOT/containers/a/netns" ] && [ ! -e "$RC_ROOT/containers/a/resolv.conf" ]
+}
+
+@test "rc-net-down leaves a veth to go with the namespace it unpins, and its name is free at once" {
+	mkctr c1
+	mkctr keep
+	net_up keep
+	before=$(host_links)
+	net_up -p 8080:80 c1
+	# Something holds the namespace a while after rc-net-down unpins it, as
+	# the kernel's cleanup, in the background, may.
+	touch "$BATS_TEST_TMPDIR/hold"
+	mount --bind "$RC_ROOT/containers/c1/netns" "$BATS_TEST_TMPDIR/hold"
+	net_down c1
+	run ! in_host ip link show rc-c1
+	run -0 in_host ip -o link show
+	[[ $output == *": rcx"* ]]
+	# A new rc-net-up of the same name does not collide with it, and the
+	# retired one is off the bridge.
+	run -0 net_up -p 8080:80 c1
+	run -0 in_host ip -o link show master rc0
+	[ "${#lines[@]}" -eq 2 ] && [[ $output == *" rc-keep@"* && $output == *" rc-c1@"* ]]
+	net_down c1
+	umount "$BATS_TEST_TMPDIR/hold"
+	# and it goes with its namespace
+	[ "$(host_links)" = "$before" ]
+}
+
+@test "rc-net-down takes a running container's eth0 at once, in a namespace rc-net-up made" {
+	mkctr c1
+	mkctr keep
+	net_up keep
+	net_up c1
+	bg nsenter --net="$RC_ROOT/containers/c1/netns" sleep 1000
+	pid=$!
+	for _ in $(seq 50); do
+		[ "$(cat /proc/$pid/comm)" = sleep ] && break
+		sleep 0.1
+	done
+	echo "$pid" >"$RC_ROOT/containers/c1/pid"
+	net_down c1
+	run ! nsenter -t "$pid" --net ip link show eth0
+	run -0 in_host ip -o link show
+	[[ $output != *"rc-c1"* && $output != *": rcx"* ]]
 }
 
 @test "rc-net-down twice, or of a container never networked, does nothing and succeeds" {
