@@ -25,7 +25,11 @@ setup() {
 }
 
 teardown() {
-	local pid m
+	local pid m d
+	# Real containers (runctr) first, with their networks.
+	for d in "$RC_ROOT"/containers/*/; do
+		[ -f "$d/config.json" ] && in_host rc-rm -f "$(basename "$d")" >/dev/null 2>&1
+	done
 	while read -r pid; do
 		kill "$pid" 2>/dev/null || true
 	done <"$PIDS"
@@ -808,10 +812,112 @@ conntrack_entries() {
 	net_up c1
 	[ "$(cat "$RC_ROOT/containers/c1/hostname")" = c1 ]
 	grep -q '^127.0.0.1[[:space:]]*localhost' "$RC_ROOT/containers/c1/hosts"
-	grep -q '^10.89.0.2[[:space:]]*c1$' "$RC_ROOT/containers/c1/hosts"
+	grep -q '^10.89.0.2[[:space:]]*c1[[:space:]]*# rc-net-up$' "$RC_ROOT/containers/c1/hosts"
 	grep -q '^nameserver ' "$RC_ROOT/containers/c1/resolv.conf"
 	run grep -E '^nameserver 127\.' "$RC_ROOT/containers/c1/resolv.conf"
 	[ "$status" -eq 1 ]
+}
+
+# ---- names between containers (hosts.h) ----
+
+# Container NAME as rc-unpack makes it (the Alpine fixture, busybox), from a
+# bundle made once per file, serving "page of NAME" on port 80; networked
+# with rc-net-up ARGS... on bridge and started detached, in the host
+# namespace.
+runctr() {
+	local name=$1 tpl=$BATS_FILE_TMPDIR/template
+	shift
+	[ -d "$tpl" ] || "$HELPERS/mkbundle" "$tpl" busybox httpd -f -p 80 -h /var/www >/dev/null
+	cp -a "$tpl" "$RC_ROOT/containers/$name"
+	echo "page of $name" >"$RC_ROOT/containers/$name/rootfs/var/www/index.html"
+	net_up "$@" "$name" >/dev/null
+	in_host rc-unshare -d "$name" >/dev/null
+}
+
+# From container FROM, GET http://HOST/ by name with the image's own wget
+# (Alpine's busybox, musl's resolver), until it answers (the server may be
+# starting); prints the page.
+get_by_name() {
+	local from=$1 host=$2
+	for _ in $(seq 50); do
+		rc-exec "$from" /bin/busybox wget -q -T 2 -O - "http://$host/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Can container FROM resolve HOST at all?
+resolves() { rc-exec "$1" getent hosts "$2" >/dev/null; }
+
+@test "containers on a bridge reach each other by name, newcomers and leavers seen without a restart" {
+	runctr web
+	runctr api
+	run -0 get_by_name api web
+	[ "$output" = "page of web" ]
+	run -0 get_by_name web api
+	[ "$output" = "page of api" ]
+	# a third, started after them, is seen by the first at once
+	runctr db
+	run -0 get_by_name web db
+	[ "$output" = "page of db" ]
+	run -0 get_by_name db web
+	[ "$output" = "page of web" ]
+	# and one taken away disappears
+	in_host rc-rm -f api >/dev/null
+	run ! resolves web api
+	run ! resolves db api
+	run -0 get_by_name db web
+	# what a user wrote in the container's /etc/hosts stays, through changes
+	rc-exec web sh -c 'echo "192.0.2.7 mine" >>/etc/hosts'
+	runctr late
+	run -0 get_by_name web late
+	[ "$output" = "page of late" ]
+	run -0 rc-exec web getent hosts mine
+	[[ $output == "192.0.2.7"* ]]
+}
+
+@test "containers on another bridge do not see the names" {
+	runctr web
+	runctr other --bridge rcb1 --subnet 172.29.0.0/16
+	runctr peer --bridge rcb1
+	run -0 get_by_name other peer
+	[ "$output" = "page of peer" ]
+	run ! resolves other web
+	run ! resolves web other
+	run ! resolves web peer
+	run ! grep -q web "$RC_ROOT/net/bridges/rcb1/hosts"
+}
+
+@test "a bridge's names are per state root: another root's containers on it neither see nor disturb them" {
+	mkctr a
+	mkctr b
+	net_up a
+	other=$BATS_TEST_TMPDIR/other-root
+	mkdir -p "$other/containers/x"
+	in_host env RC_ROOT="$other" rc-net-up --ip 10.89.0.200 x
+	net_up b
+	in_host env RC_ROOT="$other" rc-net-down x
+	grep -q '^10.89.0.3[[:space:]]*b[[:space:]]*# rc-net-up$' "$RC_ROOT/containers/a/hosts"
+	run ! grep -q x "$RC_ROOT/containers/a/hosts"
+	[ "$(cat "$RC_ROOT/net/bridges/rc0/hosts")" = "$(printf '10.89.0.2\ta\n10.89.0.3\tb')" ]
+}
+
+@test "a hosts file changes in place, a line at a time, and keeps every line it did not write" {
+	mkctr a
+	mkctr b
+	net_up a
+	hosts=$RC_ROOT/containers/a/hosts
+	ino=$(stat -c %i "$hosts")
+	printf '192.0.2.9 mine' >>"$hosts"      # no newline at the end
+	net_up b
+	net_down b
+	net_up b
+	[ "$(stat -c %i "$hosts")" = "$ino" ]
+	grep -qx '192.0.2.9 mine' "$hosts"
+	grep -q '^10.89.0.3[[:space:]]*b[[:space:]]*# rc-net-up$' "$hosts"
+	# every line rc wrote is one slot: the same length, a name or a comment
+	run -0 awk '/# rc-net-up$/ && length($0) != 95 { print "bad: " $0 }' "$hosts"
+	[ -z "$output" ]
 }
 
 @test "--ip gives the address asked for, and refuses one already leased" {
