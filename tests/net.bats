@@ -862,11 +862,17 @@ resolves() { rc-exec "$1" getent hosts "$2" >/dev/null; }
 	[ "$output" = "page of db" ]
 	run -0 get_by_name db web
 	[ "$output" = "page of web" ]
-	# and one taken away disappears
-	in_host rc-rm -f api >/dev/null
+	# and one whose network rc-net-down takes away disappears, from the
+	# bridge's list too
+	in_host rc-net-down api
 	run ! resolves web api
 	run ! resolves db api
+	run ! grep -q api "$RC_ROOT/net/bridges/rc0/hosts"
 	run -0 get_by_name db web
+	in_host rc-rm -f api >/dev/null
+	# as does one rc-rm takes away
+	in_host rc-rm -f db >/dev/null
+	run ! resolves web db
 	# what a user wrote in the container's /etc/hosts stays, through changes
 	rc-exec web sh -c 'echo "192.0.2.7 mine" >>/etc/hosts'
 	runctr late
@@ -874,6 +880,22 @@ resolves() { rc-exec "$1" getent hosts "$2" >/dev/null; }
 	[ "$output" = "page of late" ]
 	run -0 rc-exec web getent hosts mine
 	[[ $output == "192.0.2.7"* ]]
+}
+
+@test "a name taken down comes back at once with a new rc-net-up of it, reached by name again" {
+	runctr web
+	runctr api
+	run -0 get_by_name web api
+	[ "$output" = "page of api" ]
+	# Down and at once up again, while the old namespace may still be going.
+	in_host rc-rm -f api >/dev/null
+	run ! resolves web api
+	runctr api
+	run -0 get_by_name web api
+	[ "$output" = "page of api" ]
+	run -0 get_by_name api web
+	[ "$output" = "page of web" ]
+	[ "$(grep -c 'api$' "$RC_ROOT/net/bridges/rc0/hosts")" -eq 1 ]
 }
 
 @test "containers on another bridge do not see the names" {
