@@ -25,7 +25,11 @@ setup() {
 }
 
 teardown() {
-	local pid m
+	local pid m d
+	# Real containers (runctr) first, with their networks.
+	for d in "$RC_ROOT"/containers/*/; do
+		[ -f "$d/config.json" ] && in_host rc-rm -f "$(basename "$d")" >/dev/null 2>&1
+	done
 	while read -r pid; do
 		kill "$pid" 2>/dev/null || true
 	done <"$PIDS"
@@ -33,6 +37,7 @@ teardown() {
 	for m in "$RC_ROOT"/containers/*/netns; do
 		[ -e "$m" ] && umount -l "$m" 2>/dev/null || true
 	done
+	umount -l "$BATS_TEST_TMPDIR/hold" 2>/dev/null || true
 	ip netns del "$UP" 2>/dev/null || true
 	ip netns del "$HOST-c1" 2>/dev/null || true
 	ip netns del "$HOST" 2>/dev/null || true
@@ -166,8 +171,23 @@ rawudp() {
 	nsenter $(ctr_ns "$name") "$BUILD/tests/helpers/rc-rawpkt" udp eth0 "$(host_mac rc0)" "$@"
 }
 
+# Wait until the veths rc-net-down left to go with their namespace (renamed
+# rcx and their index) are gone: the kernel takes them away in the
+# background.
+wait_retired() {
+	for _ in $(seq 100); do
+		in_host ip -o link show | grep -q '^[0-9]*: rcx' || return 0
+		sleep 0.05
+	done
+	echo "links rc-net-down retired are still there" >&2
+	return 1
+}
+
 # What a failed or undone call must have left: no link, lease, rule or pin.
-host_links() { in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort; }
+host_links() {
+	wait_retired
+	in_host ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort
+}
 ruleset() { in_host nft list ruleset; }
 leases() { find "$RC_ROOT/net" -path '*/leases/*' -o -path '*/ports/*' 2>/dev/null | sort; }
 
@@ -460,6 +480,82 @@ get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 	done
 }
 
+# ---- connection tracking (CONNECTION TRACKING in rc-net-up(1)) ----
+
+# The conntrack entries of the host namespace in state STATE whose original
+# direction matches the awk regular expression RE: "TIMEOUT SRC DST DPORT".
+conntrack_entries() {
+	in_host cat /proc/net/nf_conntrack |
+		awk -v st="$1" -v re="$2" '$6 == st && $0 ~ re {
+			print $5, substr($7, 5), substr($8, 5), substr($10, 7) }'
+}
+
+@test "closed connections to a published port leave TIME_WAIT entries with rc's short timeout" {
+	add_upstream
+	mkctr web
+	net_up -p 8080:80 web
+	serve web
+	for _ in $(seq 10); do
+		url=http://127.0.0.1:8080/
+		get in_host >/dev/null
+		url=http://198.51.100.1:8080/
+		get in_up >/dev/null
+	done
+	# busybox httpd closes each connection: each is left in TIME_WAIT.
+	run -0 conntrack_entries TIME_WAIT ' dport=8080 '
+	echo "$output"
+	[ "$(grep -c ' 127.0.0.1 ' <<<"$output")" -ge 10 ]
+	[ "$(grep -c ' 198.51.100.2 ' <<<"$output")" -ge 10 ]
+	# 10 s at most, not the host's 120 s, which is left as it was
+	while read -r timeout _; do
+		[ "$timeout" -le 10 ]
+	done <<<"$output"
+	[ "$(in_host cat /proc/sys/net/netfilter/nf_conntrack_tcp_timeout_time_wait)" -eq 120 ]
+	run -0 in_host nft list table ip rc
+	[[ $output == *"time_wait : 10, close : 5"* ]]
+}
+
+@test "connections between a bridge's containers are not tracked, and published ports, hairpin and the way out still work" {
+	add_upstream
+	mkctr web
+	mkctr c2
+	net_up -p 8080:80 web
+	net_up c2
+	serve web
+	serve c2
+	for brnf in $(brnf_modes); do
+		set_brnf "$brnf"
+		url=http://10.89.0.3/
+		run -0 get in_ctr web
+		[ "$output" = "page of c2" ]
+		url=http://10.89.0.2/
+		run -0 get in_ctr c2
+		[ "$output" = "page of web" ]
+		# the published port, from the host, a neighbour and the bridge
+		url=http://127.0.0.1:8080/
+		run -0 get in_host
+		[ "$output" = "page of web" ]
+		url=http://198.51.100.1:8080/
+		run -0 get in_up
+		[ "$output" = "page of web" ]
+		run -0 get in_ctr c2
+		[ "$output" = "page of web" ]
+		url=http://10.89.0.1:8080/
+		run -0 get in_ctr c2
+		[ "$output" = "page of web" ]
+		# a container's own connection out, and the neighbour kept out
+		url=http://198.51.100.2/cgi-bin/ip
+		run -0 get in_ctr c2
+		[[ $output == "198.51.100.1" || $output == "[::ffff:198.51.100.1]" ]]
+		url=http://10.89.0.2:80/
+		ip -n "$UP" route replace 10.89.0.0/16 via 198.51.100.1
+		get_nothing in_up
+	done
+	# No entry between two containers, in either direction.
+	run -0 in_host cat /proc/net/nf_conntrack
+	[[ $output != *"src=10.89.0.2 dst=10.89.0.3 "* && $output != *"src=10.89.0.3 dst=10.89.0.2 "* ]]
+}
+
 @test "rc-net-up replaces a bridge's rules an older rc left in its table" {
 	in_host nft -f - <<-'EOF'
 	table ip rc {
@@ -475,7 +571,7 @@ get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 	run -0 in_host nft list table ip rc
 	[[ $output != *'oifname "rc0" accept'* ]]
 	[[ $output == *'ip daddr 127.0.0.0/8 iifname "rc0" drop'* ]]
-	[ "$(grep -c 'comment "bridge rc0"' <<<"$output")" -eq 6 ]
+	[ "$(grep -c 'comment "bridge rc0"' <<<"$output")" -eq 7 ]
 	net_down c1
 	run ! in_host nft list table ip rc
 }
@@ -610,6 +706,49 @@ get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 	[ ! -e "$RC_ROOT/containers/a/netns" ] && [ ! -e "$RC_ROOT/containers/a/resolv.conf" ]
 }
 
+@test "rc-net-down leaves a veth to go with the namespace it unpins, and its name is free at once" {
+	mkctr c1
+	mkctr keep
+	net_up keep
+	before=$(host_links)
+	net_up -p 8080:80 c1
+	# Something holds the namespace a while after rc-net-down unpins it, as
+	# the kernel's cleanup, in the background, may.
+	touch "$BATS_TEST_TMPDIR/hold"
+	mount --bind "$RC_ROOT/containers/c1/netns" "$BATS_TEST_TMPDIR/hold"
+	net_down c1
+	run ! in_host ip link show rc-c1
+	run -0 in_host ip -o link show
+	[[ $output == *": rcx"* ]]
+	# A new rc-net-up of the same name does not collide with it, and the
+	# retired one is off the bridge.
+	run -0 net_up -p 8080:80 c1
+	run -0 in_host ip -o link show master rc0
+	[ "${#lines[@]}" -eq 2 ] && [[ $output == *" rc-keep@"* && $output == *" rc-c1@"* ]]
+	net_down c1
+	umount "$BATS_TEST_TMPDIR/hold"
+	# and it goes with its namespace
+	[ "$(host_links)" = "$before" ]
+}
+
+@test "rc-net-down takes a running container's eth0 at once, in a namespace rc-net-up made" {
+	mkctr c1
+	mkctr keep
+	net_up keep
+	net_up c1
+	bg nsenter --net="$RC_ROOT/containers/c1/netns" sleep 1000
+	pid=$!
+	for _ in $(seq 50); do
+		[ "$(cat /proc/$pid/comm)" = sleep ] && break
+		sleep 0.1
+	done
+	echo "$pid" >"$RC_ROOT/containers/c1/pid"
+	net_down c1
+	run ! nsenter -t "$pid" --net ip link show eth0
+	run -0 in_host ip -o link show
+	[[ $output != *"rc-c1"* && $output != *": rcx"* ]]
+}
+
 @test "rc-net-down twice, or of a container never networked, does nothing and succeeds" {
 	mkctr c1
 	mkctr never
@@ -673,10 +812,134 @@ get_nothing() { ! "$@" curl -sS --max-time 2 -o /dev/null "$url"; }
 	net_up c1
 	[ "$(cat "$RC_ROOT/containers/c1/hostname")" = c1 ]
 	grep -q '^127.0.0.1[[:space:]]*localhost' "$RC_ROOT/containers/c1/hosts"
-	grep -q '^10.89.0.2[[:space:]]*c1$' "$RC_ROOT/containers/c1/hosts"
+	grep -q '^10.89.0.2[[:space:]]*c1[[:space:]]*# rc-net-up$' "$RC_ROOT/containers/c1/hosts"
 	grep -q '^nameserver ' "$RC_ROOT/containers/c1/resolv.conf"
 	run grep -E '^nameserver 127\.' "$RC_ROOT/containers/c1/resolv.conf"
 	[ "$status" -eq 1 ]
+}
+
+# ---- names between containers (hosts.h) ----
+
+# Container NAME as rc-unpack makes it (the Alpine fixture, busybox), from a
+# bundle made once per file, serving "page of NAME" on port 80; networked
+# with rc-net-up ARGS... on bridge and started detached, in the host
+# namespace.
+runctr() {
+	local name=$1 tpl=$BATS_FILE_TMPDIR/template
+	shift
+	[ -d "$tpl" ] || "$HELPERS/mkbundle" "$tpl" busybox httpd -f -p 80 -h /var/www >/dev/null
+	cp -a "$tpl" "$RC_ROOT/containers/$name"
+	echo "page of $name" >"$RC_ROOT/containers/$name/rootfs/var/www/index.html"
+	net_up "$@" "$name" >/dev/null
+	in_host rc-unshare -d "$name" >/dev/null
+}
+
+# From container FROM, GET http://HOST/ by name with the image's own wget
+# (Alpine's busybox, musl's resolver), until it answers (the server may be
+# starting); prints the page.
+get_by_name() {
+	local from=$1 host=$2
+	for _ in $(seq 50); do
+		rc-exec "$from" /bin/busybox wget -q -T 2 -O - "http://$host/" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Can container FROM resolve HOST at all?
+resolves() { rc-exec "$1" getent hosts "$2" >/dev/null; }
+
+@test "containers on a bridge reach each other by name, newcomers and leavers seen without a restart" {
+	runctr web
+	runctr api
+	run -0 get_by_name api web
+	[ "$output" = "page of web" ]
+	run -0 get_by_name web api
+	[ "$output" = "page of api" ]
+	# a third, started after them, is seen by the first at once
+	runctr db
+	run -0 get_by_name web db
+	[ "$output" = "page of db" ]
+	run -0 get_by_name db web
+	[ "$output" = "page of web" ]
+	# and one whose network rc-net-down takes away disappears, from the
+	# bridge's list too
+	in_host rc-net-down api
+	run ! resolves web api
+	run ! resolves db api
+	run ! grep -q api "$RC_ROOT/net/bridges/rc0/hosts"
+	run -0 get_by_name db web
+	in_host rc-rm -f api >/dev/null
+	# as does one rc-rm takes away
+	in_host rc-rm -f db >/dev/null
+	run ! resolves web db
+	# what a user wrote in the container's /etc/hosts stays, through changes
+	rc-exec web sh -c 'echo "192.0.2.7 mine" >>/etc/hosts'
+	runctr late
+	run -0 get_by_name web late
+	[ "$output" = "page of late" ]
+	run -0 rc-exec web getent hosts mine
+	[[ $output == "192.0.2.7"* ]]
+}
+
+@test "a name taken down comes back at once with a new rc-net-up of it, reached by name again" {
+	runctr web
+	runctr api
+	run -0 get_by_name web api
+	[ "$output" = "page of api" ]
+	# Down and at once up again, while the old namespace may still be going.
+	in_host rc-rm -f api >/dev/null
+	run ! resolves web api
+	runctr api
+	run -0 get_by_name web api
+	[ "$output" = "page of api" ]
+	run -0 get_by_name api web
+	[ "$output" = "page of web" ]
+	[ "$(grep -c 'api$' "$RC_ROOT/net/bridges/rc0/hosts")" -eq 1 ]
+}
+
+@test "containers on another bridge do not see the names" {
+	runctr web
+	runctr other --bridge rcb1 --subnet 172.29.0.0/16
+	runctr peer --bridge rcb1
+	run -0 get_by_name other peer
+	[ "$output" = "page of peer" ]
+	run ! resolves other web
+	run ! resolves web other
+	run ! resolves web peer
+	run ! grep -q web "$RC_ROOT/net/bridges/rcb1/hosts"
+}
+
+@test "a bridge's names are per state root: another root's containers on it neither see nor disturb them" {
+	mkctr a
+	mkctr b
+	net_up a
+	other=$BATS_TEST_TMPDIR/other-root
+	mkdir -p "$other/containers/x"
+	in_host env RC_ROOT="$other" rc-net-up --ip 10.89.0.200 x
+	net_up b
+	in_host env RC_ROOT="$other" rc-net-down x
+	grep -q '^10.89.0.3[[:space:]]*b[[:space:]]*# rc-net-up$' "$RC_ROOT/containers/a/hosts"
+	run ! grep -q x "$RC_ROOT/containers/a/hosts"
+	[ "$(cat "$RC_ROOT/net/bridges/rc0/hosts")" = "$(printf '10.89.0.2\ta\n10.89.0.3\tb')" ]
+}
+
+@test "a hosts file changes in place, a line at a time, and keeps every line it did not write" {
+	mkctr a
+	mkctr b
+	net_up a
+	hosts=$RC_ROOT/containers/a/hosts
+	ino=$(stat -c %i "$hosts")
+	printf '192.0.2.9 mine' >>"$hosts"      # no newline at the end
+	net_up b
+	net_down b
+	net_up b
+	[ "$(stat -c %i "$hosts")" = "$ino" ]
+	grep -qx '192.0.2.9 mine' "$hosts"
+	grep -q '^10.89.0.3[[:space:]]*b[[:space:]]*# rc-net-up$' "$hosts"
+	# every line rc wrote is one slot: the same length, a name or a comment
+	run -0 awk '/# rc-net-up$/ && length($0) != 95 { print "bad: " $0 }' "$hosts"
+	[ -z "$output" ]
 }
 
 @test "--ip gives the address asked for, and refuses one already leased" {

@@ -76,18 +76,18 @@ char *rc_resolv_conf_make(const char *host, const char *upstream)
 	return buf;
 }
 
-int rc_etc_write(int cdirfd, const char *name, struct in_addr ip, struct rc_err *e)
+int rc_etc_write(int cdirfd, const char *name, struct rc_err *e)
 {
 	_cleanup_free_ char *host = NULL, *upstream = NULL, *resolv = NULL, *hosts = NULL;
-	char addr[INET_ADDRSTRLEN], hostname[128];
+	char hostname[128];
 	int n;
 
 	rc_read_file_at(AT_FDCWD, "/etc/resolv.conf", 1 << 16, &host, NULL, NULL);
 	rc_read_file_at(AT_FDCWD, "/run/systemd/resolve/resolv.conf", 1 << 16, &upstream, NULL, NULL);
 	resolv = rc_resolv_conf_make(host, upstream);
-	inet_ntop(AF_INET, &ip, addr, sizeof addr);
-	n = asprintf(&hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-		     "%s\t%s\n", addr, name);
+	/* The container's own name and the others' on its bridge follow, in
+	 * the slots hosts.h describes. */
+	n = asprintf(&hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 	if (!resolv || n < 0) {
 		hosts = NULL;
 		return rc_errf(e, ENOMEM, "writing the container's /etc files");

@@ -22,9 +22,10 @@
  * Returns a new string, NULL when out of memory. */
 char *rc_resolv_conf_make(const char *host, const char *upstream);
 
-/* Write hostname (name), hosts (localhost and name at ip) and resolv.conf
- * (from /etc/resolv.conf and /run/systemd/resolve/resolv.conf) into cdirfd. */
-int rc_etc_write(int cdirfd, const char *name, struct in_addr ip, struct rc_err *e);
+/* Write hostname (name), hosts (localhost; the bridge's names, name's
+ * among them, are rc_hosts_join's, hosts.h) and resolv.conf (from
+ * /etc/resolv.conf and /run/systemd/resolve/resolv.conf) into cdirfd. */
+int rc_etc_write(int cdirfd, const char *name, struct rc_err *e);
 
 /* Remove the three files again. */
 void rc_etc_remove(int cdirfd);

@@ -9,6 +9,7 @@
 #include <linux/veth.h>
 #include <sys/socket.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/random.h>
 
 struct link_info {
@@ -156,6 +157,48 @@ int rc_link_del(struct rc_nl *nl, const char *name, bool missing_ok, struct rc_e
 		return 0;
 	if (r < 0)
 		return rc_errf(e, -r, "deleting link %s", name);
+	return 0;
+}
+
+int rc_link_retire(struct rc_nl *nl, const char *name, struct rc_err *e)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifm;
+	struct rc_err probe;
+	char newname[IFNAMSIZ];
+	int index, r;
+
+	if (rc_link_get(nl, name, &index, NULL, &probe) < 0) {
+		if (probe.code == ENODEV)
+			return 0;
+		*e = probe;
+		return -1;
+	}
+	/* Down and off its bridge at once: no frame of the namespace going
+	 * away reaches the bridge any more, and the bridge no longer counts
+	 * it as a port. */
+	nlh = rc_nl_msg(nl, RTM_NEWLINK, 0);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = index;
+	ifm->ifi_flags = 0;
+	ifm->ifi_change = IFF_UP;
+	mnl_attr_put_u32(nlh, IFLA_MASTER, 0);
+	r = rc_nl_talk(nl, nlh, NULL, NULL);
+	if (r < 0)
+		return rc_errf(e, -r, "taking link %s down", name);
+	/* A name of its own while it goes: the kernel only renames a link that
+	 * is down, and an index is unique among the links that exist. */
+	snprintf(newname, sizeof newname, RC_LINK_RETIRED_PREFIX "%08x", (unsigned int)index);
+	nlh = rc_nl_msg(nl, RTM_NEWLINK, 0);
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = index;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, newname);
+	r = rc_nl_talk(nl, nlh, NULL, NULL);
+	/* That name taken by someone else's link: delete it now, the slow way. */
+	if (r < 0)
+		return rc_link_del(nl, name, true, e);
 	return 0;
 }
 

@@ -37,6 +37,19 @@ int rc_link_set_hairpin(struct rc_nl *nl, int ifindex, struct rc_err *e);
 /* Delete link name; a missing one is fine when missing_ok. */
 int rc_link_del(struct rc_nl *nl, const char *name, bool missing_ok, struct rc_err *e);
 
+/* What a retired link's name starts with: "rcx" and 8 hex digits of its
+ * index. */
+#define RC_LINK_RETIRED_PREFIX "rcx"
+
+/* Retire link name (a missing one is fine) instead of deleting it, for a
+ * veth whose other end is in a network namespace about to go away, which
+ * takes the pair with it: the kernel does that asynchronously, while
+ * deleting it now waits for RCU grace periods (most of what rc-net-down
+ * costs). The link is taken down, off its bridge, and renamed to
+ * RC_LINK_RETIRED_PREFIX and its index, so that its name is free for a new
+ * link at once (deleted now after all when that name is taken). */
+int rc_link_retire(struct rc_nl *nl, const char *name, struct rc_err *e);
+
 /* Delete links names[0..n) (missing ones skipped) in one kernel operation:
  * the kernel waits for its RCU grace periods once for all of them instead
  * of once per link, which is most of what deleting a link costs. They are

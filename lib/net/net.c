@@ -15,6 +15,7 @@
 #include "base/cleanup.h"
 #include "net/etcfiles.h"
 #include "base/fs.h"
+#include "net/hosts.h"
 #include "net/ipam.h"
 #include "net/link.h"
 #include "net/netlink.h"
@@ -290,13 +291,14 @@ static int env_ports(const char *text, struct rc_port **ret, size_t *ret_n)
 
 /* What one rc-net-up call has made so far, to undo on failure. */
 struct made {
-	bool ports, lease, bridge, subnet, localnet, netns, veth, nft, etc;
+	bool ports, lease, bridge, subnet, localnet, netns, veth, nft, etc, names;
 };
 
 struct up {
 	const struct rc_net_opts *o;
 	const char *bridge;
 	int cdirfd;
+	int ctrsfd;                    /* $root/containers */
 	struct netstate st;
 	struct rc_nl nl;               /* the host's rtnetlink */
 	struct netenv env;
@@ -355,6 +357,8 @@ static void undo(struct up *u)
 	 * call too, so they go with the container's. */
 	long others = rc_ipam_count(u->st.leasefd) - (u->made.lease ? 1 : 0);
 
+	if (u->made.names)
+		rc_hosts_leave(u->st.brfd, u->ctrsfd, u->o->name, &ignored);
 	if (u->made.etc)
 		rc_etc_remove(u->cdirfd);
 	if (u->made.nft)
@@ -541,9 +545,14 @@ static int do_up(struct up *u, struct rc_err *e)
 		      u->o->ports, u->o->nports, e) < 0)
 		return -1;
 	u->made.nft = true;
-	if (injected("nft", e) < 0 || rc_etc_write(u->cdirfd, u->o->name, u->env.ip, e) < 0)
+	if (injected("nft", e) < 0 || rc_etc_write(u->cdirfd, u->o->name, e) < 0)
 		return -1;
 	u->made.etc = true;
+	u->ctrsfd = rc_state_dir(u->o->root, "containers", false, e);
+	if (u->ctrsfd < 0 ||
+	    rc_hosts_join(u->st.brfd, u->ctrsfd, u->cdirfd, u->o->name, u->env.ip, e) < 0)
+		return -1;
+	u->made.names = true;
 	format_ports(u);
 	snprintf(u->env.bridge, sizeof u->env.bridge, "%s", u->bridge);
 	if (injected("files", e) < 0 || env_write(u->cdirfd, &u->env, e) < 0)
@@ -554,7 +563,7 @@ static int do_up(struct up *u, struct rc_err *e)
 int rc_net_up(const struct rc_net_opts *o, struct in_addr *ret_ip, struct rc_err *e)
 {
 	struct up u = { .o = o, .bridge = o->bridge ? o->bridge : RC_NET_BRIDGE,
-			.cdirfd = -1, .nsfd = -1 };
+			.cdirfd = -1, .ctrsfd = -1, .nsfd = -1 };
 	int r;
 
 	if (!rc_bridge_name_valid(u.bridge)) {
@@ -575,6 +584,8 @@ int rc_net_up(const struct rc_net_opts *o, struct in_addr *ret_ip, struct rc_err
 		*ret_ip = u.env.ip;
 	if (u.nsfd >= 0)
 		close(u.nsfd);
+	if (u.ctrsfd >= 0)
+		close(u.ctrsfd);
 	if (u.nl.sock)
 		rc_nl_close(&u.nl);
 	netstate_close(&u.st);
@@ -600,6 +611,18 @@ static bool bridge_alone(struct rc_nl *nl, const char *bridge)
 	return ports <= 1;
 }
 
+/* Take name out of its bridge's names, in every other container's hosts
+ * file too. */
+static int names_leave(struct netstate *st, const char *root, const char *name,
+		       struct rc_err *e)
+{
+	_cleanup_close_ int ctrsfd = rc_state_dir(root, "containers", false, e);
+
+	if (ctrsfd < 0)
+		return -1;
+	return rc_hosts_leave(st->brfd, ctrsfd, name, e);
+}
+
 static int do_down(int cdirfd, const char *root, const char *name, bool keep_bridge,
 		   struct netenv *v, struct rc_err *e)
 {
@@ -608,7 +631,7 @@ static int do_down(int cdirfd, const char *root, const char *name, bool keep_bri
 	struct rc_nl nl;
 	size_t nports = 0;
 	long left;
-	bool last, owned;
+	bool last, owned, retire;
 	int r = -1;
 
 	if (env_ports(v->ports, &ports, &nports) < 0)
@@ -626,15 +649,25 @@ static int do_down(int cdirfd, const char *root, const char *name, bool keep_bri
 	owned = faccessat(st.brfd, "owned", F_OK, 0) == 0;
 	if (last && !bridge_alone(&nl, v->bridge))
 		last = false;
+	/* The veth's other end is in a namespace rc-net-up made: when no
+	 * container runs in it (no pid file), unpinning it below ends it, and
+	 * the kernel takes the pair away with it in the background, where
+	 * deleting the veth now would wait for RCU grace periods (most of
+	 * what rc-net-down costs). A running container's eth0 goes now. */
+	retire = !strcmp(v->netns, "created") &&
+		 faccessat(cdirfd, RC_FILE_PID, F_OK, AT_SYMLINK_NOFOLLOW) < 0;
 	if (last && owned) {
 		/* The veth (the container's eth0 with it) and the bridge, at once. */
 		const char *links[] = { v->host_if, v->bridge };
 		if (rc_link_del_many(&nl, links, 2, e) < 0)
 			goto out;
+	} else if (retire) {
+		if (rc_link_retire(&nl, v->host_if, e) < 0)
+			goto out;
 	} else if (rc_link_del(&nl, v->host_if, true, e) < 0) {
 		goto out;
 	}
-	if (rc_ipam_release(st.leasefd, v->ip, e) < 0)
+	if (rc_ipam_release(st.leasefd, v->ip, e) < 0 || names_leave(&st, root, name, e) < 0)
 		goto out;
 	if (last && rc_ipam_count(st.leasefd) != 0)
 		last = false;

@@ -7,9 +7,11 @@
  *   net/bridges/BRIDGE/localnet   present when rc turned route_localnet on
  *                                 for a bridge it did not create
  *   net/bridges/BRIDGE/leases/IP  one lease per address (ipam.h)
+ *   net/bridges/BRIDGE/hosts      the bridge's names, IP<TAB>NAME (hosts.h)
  *   net/ports/PROTO-PORT-HOSTIP   one reservation per published port (ports.h)
  *   containers/NAME/net.env       what was made for NAME, KEY=VALUE
- *   containers/NAME/{hostname,hosts,resolv.conf}  for rc-unshare to mount
+ *   containers/NAME/{hostname,hosts,resolv.conf}  for rc-unshare to mount;
+ *                                 hosts changed in place (hosts.h)
  */
 #ifndef RC_NET_H
 #define RC_NET_H

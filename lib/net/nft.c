@@ -3,10 +3,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/expr.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
 #include <libnftnl/udata.h>
@@ -16,11 +18,13 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/cleanup.h"
+#include "base/fs.h"
 #include "net/ipam.h"
 #include "net/netlink.h"
 
@@ -134,8 +138,9 @@ static void match_ct_dnat(struct nftnl_rule *r)
 	match_ct_bits(r, NFT_CT_STATUS, IPS_DST_NAT, NFT_CMP_NEQ);
 }
 
-/* fib daddr type local: addressed to one of this host's own addresses */
-static void match_local_daddr(struct nftnl_rule *r)
+/* fib daddr type (op) local: addressed (or not) to one of this host's own
+ * addresses */
+static void match_fib_local(struct nftnl_rule *r, enum nft_cmp_ops op)
 {
 	struct nftnl_expr *x = expr("fib");
 	uint32_t local = RTN_LOCAL;
@@ -144,7 +149,12 @@ static void match_local_daddr(struct nftnl_rule *r)
 	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
 	nftnl_expr_set_u32(x, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
 	add(r, x);
-	cmp(r, NFT_CMP_EQ, &local, 4);
+	cmp(r, op, &local, 4);
+}
+
+static void match_local_daddr(struct nftnl_rule *r)
+{
+	match_fib_local(r, NFT_CMP_EQ);
 }
 
 /* meta l4proto proto th dport port */
@@ -169,6 +179,24 @@ static void match_dport(struct nftnl_rule *r, uint8_t proto, uint16_t port)
 static void masquerade(struct nftnl_rule *r)
 {
 	add(r, expr("masq"));
+}
+
+/* notrack: no connection tracking for this packet */
+static void notrack(struct nftnl_rule *r)
+{
+	add(r, expr("notrack"));
+}
+
+/* ct timeout set CT_TIMEOUT: a new TCP connection gets rc's timeouts (the
+ * object is TCP's: other protocols pass unchanged). Only a connection
+ * not yet confirmed takes it, which is what a nat chain sees. */
+static void set_ct_timeout(struct nftnl_rule *r)
+{
+	struct nftnl_expr *x = expr("objref");
+
+	nftnl_expr_set_u32(x, NFTNL_EXPR_OBJREF_IMM_TYPE, NFT_OBJECT_CT_TIMEOUT);
+	nftnl_expr_set_str(x, NFTNL_EXPR_OBJREF_IMM_NAME, RC_NFT_CT_TIMEOUT);
+	add(r, x);
 }
 
 /* A drop is final for the packet, whatever other tables (docker's,
@@ -408,6 +436,74 @@ static void batch_del_owner(struct batch *bt, const struct rule_list *l, const c
 
 /* ---- rc_nft_up ---- */
 
+/* The host's timeout for TCP state name (a file of
+ * /proc/sys/net/netfilter), or dflt, the kernel's default, when it cannot
+ * be read. */
+static uint32_t host_tcp_timeout(const char *name, uint32_t dflt)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[96];
+	unsigned long v;
+	char *end;
+
+	snprintf(path, sizeof path, "/proc/sys/net/netfilter/nf_conntrack_tcp_timeout_%s", name);
+	if (rc_read_file_at(AT_FDCWD, path, 64, &text, NULL, NULL) < 0)
+		return dflt;
+	v = strtoul(text, &end, 10);
+	if (end == text || v > UINT32_MAX)
+		return dflt;
+	return (uint32_t)v;
+}
+
+static uint32_t min_u32(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The timeouts of rc's connections: the host's own, except TIME_WAIT and
+ * CLOSE, which are at most RC_NFT_TIME_WAIT and RC_NFT_CLOSE. A server
+ * that closes every connection (busybox httpd) leaves each one in
+ * TIME_WAIT, 120 s by default: at a few thousand connections a second
+ * that fills the host's whole table and the kernel drops every new
+ * connection, the host's own too. The endpoints keep their own TIME_WAIT
+ * (60 s in Linux's TCP); conntrack's copy only has to outlive the
+ * segments still in flight, which on a bridge or a LAN take milliseconds,
+ * and a new SYN on the same addresses and ports starts a new entry
+ * anyway. */
+static void add_ct_timeout(struct batch *bt)
+{
+	uint32_t t[NFTNL_CTTIMEOUT_TCP_MAX];
+	struct nftnl_obj *o = nftnl_obj_alloc();
+	struct nlmsghdr *nlh;
+
+	if (!o)
+		abort();
+	t[NFTNL_CTTIMEOUT_TCP_SYN_SENT] = host_tcp_timeout("syn_sent", 120);
+	t[NFTNL_CTTIMEOUT_TCP_SYN_RECV] = host_tcp_timeout("syn_recv", 60);
+	t[NFTNL_CTTIMEOUT_TCP_ESTABLISHED] = host_tcp_timeout("established", 432000);
+	t[NFTNL_CTTIMEOUT_TCP_FIN_WAIT] = host_tcp_timeout("fin_wait", 120);
+	t[NFTNL_CTTIMEOUT_TCP_CLOSE_WAIT] = host_tcp_timeout("close_wait", 60);
+	t[NFTNL_CTTIMEOUT_TCP_LAST_ACK] = host_tcp_timeout("last_ack", 30);
+	t[NFTNL_CTTIMEOUT_TCP_TIME_WAIT] = min_u32(host_tcp_timeout("time_wait", 120),
+						   RC_NFT_TIME_WAIT);
+	t[NFTNL_CTTIMEOUT_TCP_CLOSE] = min_u32(host_tcp_timeout("close", 10), RC_NFT_CLOSE);
+	/* The kernel has no setting of its own for SYN_SENT2: it uses SYN_SENT's. */
+	t[NFTNL_CTTIMEOUT_TCP_SYN_SENT2] = t[NFTNL_CTTIMEOUT_TCP_SYN_SENT];
+	t[NFTNL_CTTIMEOUT_TCP_RETRANS] = host_tcp_timeout("max_retrans", 300);
+	t[NFTNL_CTTIMEOUT_TCP_UNACK] = host_tcp_timeout("unacknowledged", 300);
+	nftnl_obj_set_str(o, NFTNL_OBJ_TABLE, RC_NFT_TABLE);
+	nftnl_obj_set_str(o, NFTNL_OBJ_NAME, RC_NFT_CT_TIMEOUT);
+	nftnl_obj_set_u32(o, NFTNL_OBJ_TYPE, NFT_OBJECT_CT_TIMEOUT);
+	nftnl_obj_set_u16(o, NFTNL_OBJ_CT_TIMEOUT_L3PROTO, NFPROTO_IPV4);
+	nftnl_obj_set_u8(o, NFTNL_OBJ_CT_TIMEOUT_L4PROTO, IPPROTO_TCP);
+	nftnl_obj_set_data(o, NFTNL_OBJ_CT_TIMEOUT_ARRAY, t, sizeof t);
+	/* Without NLM_F_EXCL an object that exists already is left as it is. */
+	nlh = batch_msg(bt, NFT_MSG_NEWOBJ, NLM_F_CREATE);
+	nftnl_obj_nlmsg_build_payload(nlh, o);
+	nftnl_obj_free(o);
+	mnl_nlmsg_batch_next(bt->b);
+}
+
 static void add_table_and_chains(struct batch *bt)
 {
 	static const struct { const char *name, *type; uint32_t hook; int prio; } chains[] = {
@@ -449,7 +545,7 @@ static void add_table_and_chains(struct batch *bt)
 /* How many rules add_bridge_rules makes: a bridge with another number of
  * them has the rules of an older rc, which rc_nft_up replaces. (A change
  * to them that keeps their number needs another way to be told apart.) */
-#define BRIDGE_RULES 6
+#define BRIDGE_RULES 7
 
 static void add_bridge_rules(struct batch *bt, const char *bridge, const char *owner,
 			     struct in_addr net, int prefix)
@@ -475,10 +571,29 @@ static void add_bridge_rules(struct batch *bt, const char *bridge, const char *o
 	match_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
 	verdict_drop(r);
 	batch_add_rule(bt, r);
-	/* The containers reaching out: ip saddr NET oifname != BRIDGE masquerade */
+	/* Between the containers of the bridge, nothing is translated: no
+	 * connection tracking for it, which the host's table (shared with
+	 * every service of the host) would otherwise fill with, when
+	 * br_netfilter hands bridged frames to these hooks (without it they
+	 * never come here). Both ways of such a connection match: each comes
+	 * in from the bridge to an address of the subnet. What is addressed to
+	 * the host itself (the gateway) stays tracked: the answers to the
+	 * host's and the published ports' masqueraded connections come back
+	 * that way and need their translation undone, and the host's own
+	 * firewall may want their state. A published port reached through
+	 * the gateway or another address of the host is one of those too. */
+	r = rule("prerouting_raw", owner);
+	match_ifname(r, NFT_META_IIFNAME, NFT_CMP_EQ, bridge);
+	match_net(r, IP_DADDR, net, prefix);
+	match_fib_local(r, NFT_CMP_NEQ);
+	notrack(r);
+	batch_add_rule(bt, r);
+	/* The containers reaching out: ip saddr NET oifname != BRIDGE
+	 * masquerade, their TCP connections with rc's shorter timeouts. */
 	r = rule("postrouting", owner);
 	match_saddr(r, net, prefix);
 	match_ifname(r, NFT_META_OIFNAME, NFT_CMP_NEQ, bridge);
+	set_ct_timeout(r);
 	masquerade(r);
 	batch_add_rule(bt, r);
 	/* Hairpin: a container reaching a published port comes back onto the
@@ -532,6 +647,8 @@ static void add_port_rules(struct batch *bt, const char *owner, struct in_addr i
 		else
 			match_local_daddr(r);
 		match_dport(r, p->proto, p->host_port);
+		if (p->proto == IPPROTO_TCP)
+			set_ct_timeout(r);
 		dnat(r, ip, p->ctr_port);
 		batch_add_rule(bt, r);
 	}
@@ -561,6 +678,9 @@ int rc_nft_up(const char *bridge, struct in_addr net, int prefix, const char *na
 		/* None yet, or an older rc's: replaced in the same batch, so
 		 * the bridge is never without them. */
 		batch_del_owner(&bt, &l, bowner);
+		/* The bridge's rules use the ct timeout object, so where they
+		 * are this version's it is there already. */
+		add_ct_timeout(&bt);
 		add_bridge_rules(&bt, bridge, bowner, net, prefix);
 	}
 	for (size_t i = 0; i < n; i++)

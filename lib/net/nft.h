@@ -1,11 +1,14 @@
 /* nft.h - rc's nftables rules, in one table of its own: "ip rc".
  *
  * The table has five base chains: prerouting_raw (filter, raw) dropping
- * what comes in from a bridge from or to 127.0.0.0/8, prerouting and
+ * what comes in from a bridge from or to 127.0.0.0/8 and not tracking the
+ * traffic between a bridge's containers, prerouting and
  * output (nat, dstnat) for the DNAT of published ports, postrouting (nat,
  * srcnat) for masquerade, forward (filter) dropping what is forwarded into
- * a bridge unless it is published or answers a container. The filter
- * chains only drop, never accept: a drop is final, an accept would end
+ * a bridge unless it is published or answers a container; and a ct
+ * timeout object, RC_NFT_CT_TIMEOUT, that the DNAT of TCP ports and the
+ * masquerade of what the containers open set. The filter chains only drop
+ * (or skip tracking), never accept: a drop is final, an accept would end
  * only rc's chain and leave the packet to the other tables anyway. Every
  * rule carries a comment naming its owner, "bridge BRIDGE" or "container
  * NAME", which is how rc finds exactly its own rules again. Each call is
@@ -23,6 +26,13 @@
 #include "net/ports.h"
 
 #define RC_NFT_TABLE "rc"
+
+/* The table's ct timeout object, for the TCP connections to published
+ * ports and those the containers open: the host's timeouts, with TIME_WAIT
+ * and CLOSE at most these many seconds (nft.c says why). */
+#define RC_NFT_CT_TIMEOUT "tcp"
+#define RC_NFT_TIME_WAIT 10
+#define RC_NFT_CLOSE 5
 
 /* In the current network namespace: create the table and its chains when
  * missing, the rules of bridge (masquerade of net/prefix leaving through
