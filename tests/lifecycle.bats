@@ -786,7 +786,7 @@ ctr_procs() { cat /sys/fs/cgroup/pids/rc/"$(cgroup_leaf "$P-$1")"/cgroup.procs; 
 	run -0 rc-start "$P-a"
 	wait_state a exited
 	[ "$(field a ExitCode)" = 6 ]
-	grep -x 'x=from-the-caller' "$RC_ROOT/containers/$P-a/log"
+	rc-logs "$P-a" | grep -x 'x=from-the-caller'
 	tr '\0' '\n' <"$RC_ROOT/containers/$P-a/options" | grep -x -- '--env=X=from-the-caller'
 }
 
@@ -794,7 +794,7 @@ ctr_procs() { cat /sys/fs/cgroup/pids/rc/"$(cgroup_leaf "$P-$1")"/cgroup.procs; 
 	mk a sh -c 'echo from-config'
 	run -0 rc-start "$P-a"
 	wait_state a exited
-	grep -x from-config "$RC_ROOT/containers/$P-a/log"
+	rc-logs "$P-a" | grep -x from-config
 }
 
 @test "rc-start -a runs in the foreground with its status, and leaves the record alone" {

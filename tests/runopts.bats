@@ -221,7 +221,7 @@ image_with_entrypoint() {
 	[ "$output" = "ep one two" ]
 	run -0 rc-unshare -d c1 -- in the background
 	for _ in $(seq 100); do [ -s "$RC_ROOT/containers/c1/log" ] && break; sleep 0.05; done
-	[ "$(cat "$RC_ROOT/containers/c1/log")" = "ep in the background" ]
+	[ "$(rc-logs c1)" = "ep in the background" ]
 }
 
 @test "--entrypoint replaces the Entrypoint and drops the image's Cmd; \"\" leaves none" {
