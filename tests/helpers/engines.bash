@@ -7,10 +7,12 @@
 #                          everything the engines write
 #   containerd_start       containerd on DIR/ctrd.sock (own root and state,
 #                          no CRI plugin), the test images imported
-#   dockerd_start          dockerd on DIR/docker.sock (own data root, exec
+#   dockerd_start [ARG]... dockerd on DIR/docker.sock (own data root, exec
 #                          root, pidfile; its own containerd), with
-#                          --add-runtime rc=rc-oci, the test images loaded
-#   podman ARGS...         podman with rc-oci, own --root/--runroot/--tmpdir
+#                          --add-runtime rc=rc-oci and ARGs, the test images
+#                          loaded
+#   podman ARGS...         podman with rc-oci ($PODMAN_RUNTIME if set), own
+#                          --root/--runroot/--tmpdir
 #   engines_end            stop them, remove their containers, and undo what
 #                          they did to the machine: docker0 and cni-podman0,
 #                          their iptables chains and rules, the FORWARD policy,
@@ -105,7 +107,7 @@ dockerd_start() {
 	local d=$ENG_DIR/docker i img
 	mkdir -p "$d"
 	dockerd --storage-driver=overlay2 --data-root "$d/data" --exec-root "$d/exec" \
-		--pidfile "$d/dockerd.pid" -H "unix://$ENG_DIR/docker.sock" --add-runtime "rc=$RC_OCI" \
+		--pidfile "$d/dockerd.pid" -H "unix://$ENG_DIR/docker.sock" --add-runtime "rc=$RC_OCI" "$@" \
 		>"$d/log" 2>&1 &
 	echo $! >"$d/pid"
 	for i in $(seq 300); do
@@ -136,7 +138,7 @@ podman() {
 	local d=$ENG_DIR/podman
 	mkdir -p "$d/tmp"
 	command podman --root "$d/root" --runroot "$d/run" --tmpdir "$d/tmp" --cgroup-manager=cgroupfs \
-		--events-backend=file --runtime "$RC_OCI" "$@"
+		--events-backend=file --runtime "${PODMAN_RUNTIME:-$RC_OCI}" "$@"
 }
 
 podman_images() {
