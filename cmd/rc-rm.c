@@ -13,7 +13,8 @@
 static const char usage[] =
 "Usage: rc-rm [OPTION]... NAME...\n"
 "Remove each container NAME: its network (as rc-net-down does) and its\n"
-"directory $RC_ROOT/containers/NAME with its root filesystem, state and logs.\n"
+"directory $RC_ROOT/containers/NAME with its root filesystem (unmounted first\n"
+"when it is an overlay; the shared layers stay), state and logs.\n"
 "A running container is refused unless -f is given. Prints each NAME removed.\n"
 "\n"
 "  -f, --force     kill a running container (SIGKILL) first\n"

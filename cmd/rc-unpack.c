@@ -1,5 +1,7 @@
 /* rc-unpack IMAGE NAME - make container NAME from an image in the store:
- * $RC_ROOT/containers/NAME/{rootfs/,config.json,image}. Prints NAME. */
+ * $RC_ROOT/containers/NAME/{rootfs/,config.json,image}, rootfs being an
+ * overlay of the image's shared layers (or, with --copy, a full copy).
+ * Prints NAME. */
 #include "base/err.h"
 #include "base/state.h"
 #include "image/unpack.h"
@@ -23,13 +25,17 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " [OPTION]... IMAGE NAME\n"
-		"Make container NAME from IMAGE, an image in the store: its layers applied in\n"
-		"order into $RC_ROOT/containers/NAME/rootfs, an OCI runtime config.json, and\n"
-		"the image's reference and digest in $RC_ROOT/containers/NAME/image.\n"
+		"Make container NAME from IMAGE, an image in the store: its root filesystem\n"
+		"$RC_ROOT/containers/NAME/rootfs, an overlay mount of the image's layers (each\n"
+		"extracted once into $RC_ROOT/layers and shared) over NAME's own upper/ and\n"
+		"work/, an OCI runtime config.json, and the image's reference and digest in\n"
+		"$RC_ROOT/containers/NAME/image. Where overlayfs cannot be used, it says so\n"
+		"and makes a full copy of the layers applied in order instead.\n"
 		"IMAGE is a reference (alpine, docker.io/library/alpine:latest, name@sha256:...)\n"
 		"or a manifest digest (sha256:...). Prints NAME.\n"
 		"\n"
 		"  -f, --force      replace an existing container NAME (not a running one)\n"
+		"      --copy       a full copy of the layers in rootfs, not an overlay\n"
 		"      --root DIR   state directory (default $RC_ROOT, else " RC_DEFAULT_ROOT ")\n"
 		"  -h, --help       show this help and exit\n"
 		"  -V, --version    show the version and exit\n"
@@ -41,6 +47,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "force", no_argument, NULL, 'f' },
+		{ "copy", no_argument, NULL, 'c' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -55,6 +62,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "frhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f': opts.force = true; break;
+		case 'c': opts.copy = true; break;
 		case 'r': root_opt = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf(PROG " %s\n", RC_VERSION); return 0;

@@ -2,6 +2,7 @@
 #include "base/err.h"
 #include "base/state.h"
 #include "lifecycle/ctr.h"
+#include "image/rootfs.h"
 #include "lifecycle/logfile.h"
 #include "lifecycle/monitor.h"
 #include "runtime/overrides.h"
@@ -254,6 +255,9 @@ static int open_bundle(const struct opts *o, struct rc_ctr *ctr, struct rc_spec 
 		return rc_spec_default(spec, e);
 	}
 	if (rc_ctr_open(rc_root(o->root), o->name, ctr, e) < 0)
+		return -1;
+	/* An overlay root filesystem is not mounted after a reboot. */
+	if (rc_rootfs_mount(rc_root(o->root), o->name, e) < 0)
 		return -1;
 	if (rc_spec_load(ctr->dir_fd, RC_FILE_CONFIG, spec, e) < 0 ||
 	    rc_spec_rootfs(spec, ctr->bundle, rootfs, e) < 0)

@@ -50,6 +50,7 @@ teardown() {
 		rmdir /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$(basename "$d")")" 2>/dev/null || true
 	done
 	for p in $(jobs -p); do kill -9 "$p" 2>/dev/null || true; done
+	unmount_rootfs
 }
 
 wait_for_file() {

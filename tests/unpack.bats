@@ -2,7 +2,18 @@
 # rc-unpack IMAGE NAME: a container's rootfs from an image's layers, and its
 # OCI runtime config.
 
+bats_require_minimum_version 1.5.0
 load helpers/common
+
+# The suite runs twice: as unpack.bats over overlayfs (rc-unpack's default:
+# a rootfs stacked from the layer store), and as unpack-copy.bats (a link to
+# this file) with --copy, the full copy. Both must make the same trees.
+copy_mode() { [[ $BATS_TEST_FILENAME == *-copy.bats ]]; }
+# (common.bash puts the build's programs first on PATH in every test: the
+# --copy wrapper setup_file makes goes before them, here)
+if copy_mode; then
+	export PATH="$BATS_FILE_TMPDIR/copy-bin:$PATH"
+fi
 
 MKLAYER=$HELPERS/mklayer
 CAP_NET_BIND=0100000200040000000000000000000000000000 # cap_net_bind_service=ep, v2
@@ -55,41 +66,16 @@ extra:x:2000:app
 }
 
 setup_file() {
+	if copy_mode; then
+		mkdir -p "$BATS_FILE_TMPDIR/copy-bin"
+		printf '#!/bin/sh\nexec "%s/rc-unpack" --copy "$@"\n' "$RC_BIN" \
+			>"$BATS_FILE_TMPDIR/copy-bin/rc-unpack"
+		chmod +x "$BATS_FILE_TMPDIR/copy-bin/rc-unpack"
+	fi
 	build_test_images
 	RULES=$BATS_FILE_TMPDIR/rules-oci
 	build_rules_image "$RULES"
 	export RULES
-}
-
-# Put an OCI layout's images into a fresh store.
-store_layout() {
-	mkdir -p "$RC_ROOT"
-	rm -rf "$RC_ROOT/images"
-	cp -a "$1" "$RC_ROOT/images"
-}
-
-# An image of crafted layers, each a list of mklayer specs separated by --.
-#   crafted_image TAG SPEC... [-- SPEC...]...
-crafted_image() {
-	local tag=$1 n=0 specs=() layers=()
-	shift
-	local dir=$BATS_TEST_TMPDIR/layers-$tag
-	mkdir -p "$dir"
-	while :; do
-		if [ $# -eq 0 ] || [ "$1" = -- ]; then
-			n=$((n + 1))
-			"$MKLAYER" "$dir/$n.tar" "${specs[@]}"
-			layers+=("$dir/$n.tar")
-			specs=()
-			[ $# -eq 0 ] && break
-			shift
-			continue
-		fi
-		specs+=("$1")
-		shift
-	done
-	mkdir -p "$RC_ROOT"
-	"$HELPERS/mkimage" --cmd '["/bin/sh"]' "$RC_ROOT/images" "$tag" "${layers[@]}" >/dev/null
 }
 
 rootfs() { echo "$RC_ROOT/containers/$1/rootfs"; }
@@ -110,9 +96,21 @@ no_container() {
 	[ "${lines[2]}" = application/vnd.oci.image.layer.v1.tar ]
 }
 
+@test "the suite tests what it means to: an overlay rootfs, or with --copy a full copy" {
+	store_layout "$TEST_IMAGES/oci"
+	rc-unpack httpd c1
+	if copy_mode; then
+		not mountpoint -q "$(rootfs c1)"
+		[ ! -e "$RC_ROOT/containers/c1/layers" ]
+	else
+		[ "$(findmnt -n -o FSTYPE --mountpoint "$(rootfs c1)")" = overlay ]
+		[ -f "$RC_ROOT/containers/c1/layers" ]
+	fi
+}
+
 @test "rc-unpack prints NAME and makes rootfs, config.json and image" {
 	store_layout "$RULES"
-	run rc-unpack rules c1
+	run --separate-stderr rc-unpack rules c1
 	[ "$status" -eq 0 ]
 	[ "$output" = c1 ]
 	[ -d "$RC_ROOT/containers/c1/rootfs/usr/lib" ]
@@ -745,7 +743,8 @@ edit_config() {
 	rc-unpack big c1 2>"$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	for _ in $(seq 600); do
-		[ -n "$(find "$RC_ROOT/containers" -path '*/.c1.tmp-*/rootfs/big' 2>/dev/null)" ] && break
+		[ -n "$(find "$RC_ROOT/containers" "$RC_ROOT/layers/tmp" \
+			-path '*/.c1.tmp-*/rootfs/big' -o -path '*/tmp/*/diff/big' 2>/dev/null)" ] && break
 		sleep 0.05
 	done
 	kill -INT "$pid"
@@ -756,6 +755,9 @@ edit_config() {
 	grep -q 'Interrupted' "$BATS_TEST_TMPDIR/err"
 	no_container c1
 	[ -z "$(ls -A "$RC_ROOT/containers")" ]
+	# nor a half-extracted layer
+	[ -z "$(ls -A "$RC_ROOT/layers/tmp" 2>/dev/null)" ]
+	[ -z "$(ls -A "$RC_ROOT/layers/sha256" 2>/dev/null)" ]
 }
 
 # ---- config.json ----------------------------------------------------------
@@ -866,6 +868,7 @@ crun_setup() {
 }
 
 teardown() {
+	unmount_rootfs
 	if [ -n "${SHM_ROOT:-}" ]; then
 		rm -rf "$SHM_ROOT"
 	fi

@@ -48,6 +48,7 @@ teardown() {
 		[ -e "$f" ] && umount -l "$f" 2>/dev/null || true
 	done
 	ip netns del "$HOST" 2>/dev/null || true
+	unmount_rootfs
 }
 
 in_host() { nsenter --net="/run/netns/$HOST" "$@"; }

@@ -1,5 +1,6 @@
 /* image.c - load and check an image from the content store; see image.h. */
 #include "image/image.h"
+#include "image/manifest.h"
 #include "image/ref.h"
 #include "base/cleanup.h"
 #include "base/state.h"
@@ -10,34 +11,6 @@
 #include <string.h>
 
 #define BLOB_JSON_MAX (16u << 20)
-
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
-
-int rc_layer_media_compression(const char *mt)
-{
-	static const struct { const char *mt; enum rc_compression c; } known[] = {
-		{ "application/vnd.oci.image.layer.v1.tar", RC_COMP_NONE },
-		{ "application/vnd.oci.image.layer.v1.tar+gzip", RC_COMP_GZIP },
-		{ "application/vnd.oci.image.layer.v1.tar+zstd", RC_COMP_ZSTD },
-		{ "application/vnd.oci.image.layer.nondistributable.v1.tar", RC_COMP_NONE },
-		{ "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip", RC_COMP_GZIP },
-		{ "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd", RC_COMP_ZSTD },
-		{ "application/vnd.docker.image.rootfs.diff.tar", RC_COMP_NONE },
-		{ "application/vnd.docker.image.rootfs.diff.tar.gzip", RC_COMP_GZIP },
-		{ "application/vnd.docker.image.rootfs.diff.tar.zstd", RC_COMP_ZSTD },
-		{ "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip", RC_COMP_GZIP },
-	};
-
-	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-		if (!strcmp(mt, known[i].mt))
-			return (int)known[i].c;
-	return -1;
-}
 
 struct digest_ref {
 	const char *digest;
@@ -124,96 +97,91 @@ static int load_json_blob(const struct rc_store *s, const char *digest, json_t *
 	return 0;
 }
 
-/* A descriptor object: mediaType, a valid digest, a size. */
-static int parse_descriptor(json_t *j, struct rc_descriptor *d, const char *what,
-			    struct rc_err *e)
+/* The manifest, read by the same parser rc-pull uses (manifest.h): an
+ * image manifest whose config is an image config, whose layers rc can
+ * apply, each with its diff_id and its blob in the store. */
+static int check_manifest(const struct rc_store *s, const char *data, size_t len,
+			  struct rc_image *img, struct rc_err *e)
 {
-	const char *mt = json_string_value(json_object_get(j, "mediaType"));
-	const char *dg = json_string_value(json_object_get(j, "digest"));
-	json_t *size = json_object_get(j, "size");
+	struct rc_manifest m;
+	json_t *diff_ids;
+	int r = -1;
 
-	if (!json_is_object(j) || !mt || !dg || !json_is_integer(size) ||
-	    json_integer_value(size) < 0)
-		return rc_errf(e, 0, "%s: not a valid descriptor (mediaType, digest, size)", what);
-	if (!rc_digest_valid(dg))
-		return rc_errf(e, 0, "%s: unsupported digest '%.80s' (rc handles sha256)", what, dg);
-	if (strlen(mt) >= sizeof d->media_type)
-		return rc_errf(e, 0, "%s: media type too long", what);
-	strcpy(d->media_type, mt);
-	strcpy(d->digest, dg);
-	d->size = json_integer_value(size);
-	return 0;
-}
-
-static int check_manifest(const struct rc_store *s, json_t *m, struct rc_image *img,
-			  struct rc_err *e)
-{
-	const char *mt = json_string_value(json_object_get(m, "mediaType"));
-	json_t *layers = json_object_get(m, "layers"), *diff_ids;
-	struct rc_descriptor cfg;
-	bool docker;
-	size_t i;
-
-	if (!mt) /* OCI manifests may leave it out; the index entry has it */
-		mt = img->manifest.media_type;
-	if (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST) ||
-	    json_object_get(m, "manifests"))
-		return rc_errf(e, 0, "it is an image index, not an image: pull one platform of it");
-	docker = !strcmp(mt, MT_DOCKER_MANIFEST);
-	if (!docker && strcmp(mt, MT_OCI_MANIFEST))
-		return rc_errf(e, 0, "unsupported manifest media type '%.100s'", mt);
-	if (json_integer_value(json_object_get(m, "schemaVersion")) != 2)
-		return rc_errf(e, 0, "unsupported manifest schemaVersion (want 2)");
-	if (parse_descriptor(json_object_get(m, "config"), &cfg, "config", e) < 0)
+	/* OCI manifests may leave out their mediaType; the index entry has it */
+	if (rc_manifest_parse(data, len, img->manifest.media_type, &m, e) < 0)
 		return -1;
-	if (strcmp(cfg.media_type, docker ? MT_DOCKER_CONFIG : MT_OCI_CONFIG) &&
-	    strcmp(cfg.media_type, MT_OCI_CONFIG) && strcmp(cfg.media_type, MT_DOCKER_CONFIG))
-		return rc_errf(e, 0, "config: unsupported media type '%.100s'", cfg.media_type);
-	if (!json_is_array(layers))
-		return rc_errf(e, 0, "the manifest has no layers array");
-	if (load_json_blob(s, cfg.digest, &img->config, e) < 0)
-		return rc_err_prefix(e, "reading the image config");
+	if (m.kind == RC_MANIFEST_INDEX) {
+		rc_errf(e, 0, "it is an image index, not an image: pull one platform of it");
+		goto out;
+	}
+	if (!rc_media_is_config(m.config.media_type)) {
+		rc_errf(e, 0, "config: unsupported media type '%.100s'", m.config.media_type);
+		goto out;
+	}
+	if (load_json_blob(s, m.config.digest, &img->config, e) < 0) {
+		rc_err_prefix(e, "reading the image config");
+		goto out;
+	}
 	diff_ids = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
-	if (!json_is_array(diff_ids) || json_array_size(diff_ids) != json_array_size(layers))
-		return rc_errf(e, 0, "the image config lists %zu diff_ids for %zu layers",
-			       json_array_size(diff_ids), json_array_size(layers));
-	img->layers = calloc(json_array_size(layers) + 1, sizeof *img->layers);
-	if (!img->layers)
-		return rc_errf(e, ENOMEM, "loading the image");
-	for (i = 0; i < json_array_size(layers); i++) {
+	if (!json_is_array(diff_ids) || json_array_size(diff_ids) != m.n_layers) {
+		rc_errf(e, 0, "the image config lists %zu diff_ids for %zu layers",
+			json_array_size(diff_ids), m.n_layers);
+		goto out;
+	}
+	img->layers = calloc(m.n_layers + 1, sizeof *img->layers);
+	if (!img->layers) {
+		rc_errf(e, ENOMEM, "loading the image");
+		goto out;
+	}
+	for (size_t i = 0; i < m.n_layers; i++) {
 		struct rc_layer_desc *l = &img->layers[i];
-		char what[32];
-		int c;
+		const char *diff_id = json_string_value(json_array_get(diff_ids, i));
+		int c = rc_media_layer_compression(m.layers[i].media_type);
 
-		snprintf(what, sizeof what, "layer %zu", i + 1);
-		if (parse_descriptor(json_array_get(layers, i), &l->blob, what, e) < 0)
-			return -1;
-		c = rc_layer_media_compression(l->blob.media_type);
-		if (c < 0)
-			return rc_errf(e, 0, "%s: unsupported media type '%s'", what,
-				       l->blob.media_type);
+		l->blob = m.layers[i];
+		if (c < 0) {
+			rc_errf(e, 0, "layer %zu: unsupported media type '%s'", i + 1,
+				l->blob.media_type);
+			goto out;
+		}
 		l->compression = (enum rc_compression)c;
-		if (!rc_digest_valid(json_string_value(json_array_get(diff_ids, i))))
-			return rc_errf(e, 0, "%s: the image config's diff_id is not a sha256 digest",
-				       what);
-		strcpy(l->diff_id, json_string_value(json_array_get(diff_ids, i)));
-		if (!rc_store_has_blob(s, l->blob.digest, l->blob.size))
-			return rc_errf(e, ENOENT, "%s (%s) is not in the store (pull the image again)",
-				       what, l->blob.digest);
+		if (!rc_digest_valid(diff_id)) {
+			rc_errf(e, 0, "layer %zu: the image config's diff_id is not a sha256 digest",
+				i + 1);
+			goto out;
+		}
+		strcpy(l->diff_id, diff_id);
+		if (!rc_store_has_blob(s, l->blob.digest, l->blob.size)) {
+			rc_errf(e, ENOENT, "layer %zu (%s) is not in the store (pull the image again)",
+				i + 1, l->blob.digest);
+			goto out;
+		}
 		img->nlayers++;
 	}
-	return 0;
+	r = 0;
+out:
+	rc_manifest_free(&m);
+	return r;
+}
+
+int rc_image_resolve(const struct rc_store *s, const char *image, struct rc_image *ret,
+		     struct rc_err *e)
+{
+	memset(ret, 0, sizeof *ret);
+	return resolve(s, image, ret, e);
 }
 
 int rc_image_load(const struct rc_store *s, const char *image, struct rc_image *ret,
 		  struct rc_err *e)
 {
-	json_auto_t *m = NULL;
+	_cleanup_free_ char *data = NULL;
+	size_t len;
 
 	memset(ret, 0, sizeof *ret);
 	if (resolve(s, image, ret, e) < 0)
 		return -1;
-	if (load_json_blob(s, ret->manifest.digest, &m, e) < 0 || check_manifest(s, m, ret, e) < 0) {
+	if (rc_store_read_blob(s, ret->manifest.digest, RC_MANIFEST_MAX, &data, &len, e) < 0 ||
+	    check_manifest(s, data, len, ret, e) < 0) {
 		rc_image_free(ret);
 		return rc_err_prefix(e, "image %s", image);
 	}

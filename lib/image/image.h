@@ -14,11 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "image/descriptor.h"
 #include "image/store.h"
 
 #define RC_IMAGE_REF_MAX 1024
-
-enum rc_compression { RC_COMP_NONE, RC_COMP_GZIP, RC_COMP_ZSTD };
 
 struct rc_layer_desc {
 	struct rc_descriptor blob;
@@ -40,8 +39,9 @@ int rc_image_load(const struct rc_store *s, const char *image, struct rc_image *
 		  struct rc_err *e);
 void rc_image_free(struct rc_image *img);
 
-/* The compression a layer media type implies; -1 for a media type that is
- * not a layer rc can apply (e.g. a foreign or unknown one). */
-int rc_layer_media_compression(const char *media_type);
+/* Find image as rc_image_load does, filling only ret->ref and
+ * ret->manifest (nothing to free). */
+int rc_image_resolve(const struct rc_store *s, const char *image, struct rc_image *ret,
+		     struct rc_err *e);
 
 #endif

@@ -20,11 +20,6 @@ static void copy_str(char *dst, size_t n, const char *src)
 	dst[len] = '\0';
 }
 
-static bool is_schema1(const char *mt)
-{
-	return mt && (!strcmp(mt, RC_MT_DOCKER_SCHEMA1) || !strcmp(mt, RC_MT_DOCKER_SCHEMA1_SIGNED));
-}
-
 /* Content-Type may carry parameters ("...; charset=utf-8"). */
 static void media_type_of(const char *content_type, char *buf, size_t n)
 {
@@ -38,37 +33,16 @@ static void media_type_of(const char *content_type, char *buf, size_t n)
 	buf[len] = '\0';
 }
 
-static int parse_descriptor(json_t *j, const char *what, struct rc_descriptor *d,
-			    struct rc_err *e)
-{
-	const char *mt = json_string_value(json_object_get(j, "mediaType"));
-	const char *dg = json_string_value(json_object_get(j, "digest"));
-	json_t *size = json_object_get(j, "size");
-
-	if (!json_is_object(j))
-		return rc_errf(e, 0, "the %s is not a JSON object", what);
-	if (!dg || !rc_digest_valid(dg))
-		return rc_errf(e, 0, "the %s has an invalid digest '%.80s' "
-			       "(expected sha256:<64 hex digits>)", what, dg ? dg : "");
-	if (!json_is_integer(size) || json_integer_value(size) < 0)
-		return rc_errf(e, 0, "the %s %s has no valid size", what, dg);
-	copy_str(d->media_type, sizeof d->media_type, mt);
-	memcpy(d->digest, dg, RC_DIGEST_LEN);
-	d->size = json_integer_value(size);
-	return 0;
-}
-
 static int parse_image(json_t *root, struct rc_manifest *m, struct rc_err *e)
 {
 	json_t *layers = json_object_get(root, "layers");
 	const char *cmt;
 	size_t i;
 
-	if (parse_descriptor(json_object_get(root, "config"), "image config", &m->config, e) < 0)
+	if (rc_descriptor_parse(json_object_get(root, "config"), "image config", &m->config, NULL, e) < 0)
 		return -1;
 	cmt = m->config.media_type;
-	if (*cmt && strcmp(cmt, "application/vnd.oci.image.config.v1+json") &&
-	    strcmp(cmt, "application/vnd.docker.container.image.v1+json"))
+	if (*cmt && !rc_media_is_config(cmt))
 		return rc_errf(e, 0, "this is not a container image: its config is %s", cmt);
 	if (!json_is_array(layers))
 		return rc_errf(e, 0, "the image manifest has no layers array");
@@ -79,7 +53,7 @@ static int parse_image(json_t *root, struct rc_manifest *m, struct rc_err *e)
 	for (i = 0; i < m->n_layers; i++) {
 		char what[48];
 		snprintf(what, sizeof what, "layer %zu", i + 1);
-		if (parse_descriptor(json_array_get(layers, i), what, &m->layers[i], e) < 0)
+		if (rc_descriptor_parse(json_array_get(layers, i), what, &m->layers[i], NULL, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -96,19 +70,12 @@ static int parse_index(json_t *root, struct rc_manifest *m, struct rc_err *e)
 	if (!m->entries)
 		return rc_errf(e, 12, "parsing the image index");
 	for (size_t i = 0; i < m->n_entries; i++) {
-		json_t *j = json_array_get(list, i), *p = json_object_get(j, "platform");
 		struct rc_index_entry *en = &m->entries[i];
 		char what[48];
 
 		snprintf(what, sizeof what, "index entry %zu", i + 1);
-		if (parse_descriptor(j, what, &en->d, e) < 0)
+		if (rc_descriptor_parse(json_array_get(list, i), what, &en->d, &en->platform, e) < 0)
 			return -1;
-		copy_str(en->platform.os, sizeof en->platform.os,
-			 json_string_value(json_object_get(p, "os")));
-		copy_str(en->platform.arch, sizeof en->platform.arch,
-			 json_string_value(json_object_get(p, "architecture")));
-		copy_str(en->platform.variant, sizeof en->platform.variant,
-			 json_string_value(json_object_get(p, "variant")));
 	}
 	return 0;
 }
@@ -131,7 +98,7 @@ int rc_manifest_parse(const char *data, size_t len, const char *content_type,
 			       root ? "" : jerr.text);
 	body_mt = json_string_value(json_object_get(root, "mediaType"));
 	sv = json_object_get(root, "schemaVersion");
-	if (is_schema1(body_mt) || is_schema1(header_mt) ||
+	if (rc_media_is_schema1(body_mt) || rc_media_is_schema1(header_mt) ||
 	    (json_is_integer(sv) && json_integer_value(sv) == 1))
 		return rc_errf(e, 0, "the image has a Docker schema 1 manifest, which is deprecated "
 			       "and not supported; push it again with a current client");
@@ -142,12 +109,11 @@ int rc_manifest_parse(const char *data, size_t len, const char *content_type,
 		copy_str(m.media_type, sizeof m.media_type,
 			 json_object_get(root, "manifests") ? RC_MT_OCI_INDEX : RC_MT_OCI_MANIFEST);
 
-	if (!strcmp(m.media_type, RC_MT_OCI_INDEX) || !strcmp(m.media_type, RC_MT_DOCKER_LIST)) {
+	if (rc_media_is_index(m.media_type)) {
 		m.kind = RC_MANIFEST_INDEX;
 		if (parse_index(root, &m, e) < 0)
 			goto fail;
-	} else if (!strcmp(m.media_type, RC_MT_OCI_MANIFEST) ||
-		   !strcmp(m.media_type, RC_MT_DOCKER_MANIFEST)) {
+	} else if (rc_media_is_image_manifest(m.media_type)) {
 		m.kind = RC_MANIFEST_IMAGE;
 		if (parse_image(root, &m, e) < 0)
 			goto fail;
@@ -170,25 +136,6 @@ void rc_manifest_free(struct rc_manifest *m)
 	m->n_layers = m->n_entries = 0;
 }
 
-static const char *oci_layer_type(const char *docker)
-{
-	static const struct { const char *docker, *oci; } map[] = {
-		{ "application/vnd.docker.image.rootfs.diff.tar.gzip",
-		  "application/vnd.oci.image.layer.v1.tar+gzip" },
-		{ "application/vnd.docker.image.rootfs.diff.tar",
-		  "application/vnd.oci.image.layer.v1.tar" },
-		{ "application/vnd.docker.image.rootfs.diff.tar.zstd",
-		  "application/vnd.oci.image.layer.v1.tar+zstd" },
-		{ "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
-		  "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip" },
-	};
-
-	for (size_t i = 0; docker && i < sizeof map / sizeof map[0]; i++)
-		if (!strcmp(docker, map[i].docker))
-			return map[i].oci;
-	return docker;
-}
-
 int rc_manifest_docker_to_oci(const char *data, size_t len, char **ret, size_t *ret_len,
 			      struct rc_err *e)
 {
@@ -201,12 +148,12 @@ int rc_manifest_docker_to_oci(const char *data, size_t len, char **ret, size_t *
 		return rc_errf(e, 0, "the Docker manifest is not a JSON object with a config");
 	if (json_object_set_new(root, "mediaType", json_string(RC_MT_OCI_MANIFEST)) < 0 ||
 	    json_object_set_new(json_object_get(root, "config"), "mediaType",
-				json_string("application/vnd.oci.image.config.v1+json")) < 0)
+				json_string(RC_MT_OCI_CONFIG)) < 0)
 		return rc_errf(e, 12, "converting the Docker manifest");
 	layers = json_object_get(root, "layers");
 	json_array_foreach(layers, i, l) {
 		const char *mt = json_string_value(json_object_get(l, "mediaType"));
-		const char *oci = oci_layer_type(mt);
+		const char *oci = rc_media_to_oci(mt);
 		if (mt && oci != mt &&
 		    json_object_set_new(l, "mediaType", json_string(oci)) < 0)
 			return rc_errf(e, 12, "converting the Docker manifest");

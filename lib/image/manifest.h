@@ -11,26 +11,14 @@
 #include <stddef.h>
 
 #include "base/err.h"
+#include "image/descriptor.h"
 #include "image/store.h"
-
-#define RC_MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define RC_MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define RC_MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define RC_MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define RC_MT_DOCKER_SCHEMA1 "application/vnd.docker.distribution.manifest.v1+json"
-#define RC_MT_DOCKER_SCHEMA1_SIGNED "application/vnd.docker.distribution.manifest.v1+prettyjws"
 
 /* The Accept header value for a manifest request: all four kinds above. */
 #define RC_MANIFEST_ACCEPT \
 	RC_MT_OCI_INDEX ", " RC_MT_DOCKER_LIST ", " RC_MT_OCI_MANIFEST ", " RC_MT_DOCKER_MANIFEST
 
 #define RC_MANIFEST_MAX (4u << 20) /* larger manifests are refused */
-
-struct rc_platform {
-	char os[32];
-	char arch[32];
-	char variant[32]; /* "" when none */
-};
 
 struct rc_index_entry {
 	struct rc_descriptor d;

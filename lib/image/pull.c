@@ -37,6 +37,7 @@ struct pull {
 	struct rc_progress *prog;
 	char staging[64];    /* "ingest/pull.XXXXXX", relative to the store */
 	int staging_fd;      /* flocked while this pull runs */
+	int use_lock;        /* images/gc.lock, shared: rc-gc waits for this pull */
 	bool from_index;     /* the image was picked from an index */
 	struct job *jobs;
 	size_t n_jobs;
@@ -461,7 +462,8 @@ static int pull_image(struct pull *p, const struct rc_ref *ref, char *ret_resolv
 	if (resolve_image(p, ref, &body, &len, &m, &md, e) < 0)
 		return -1;
 	/* only now, with an image to store, is the store made (when missing) */
-	if (rc_store_open(&p->store, p->o->root, true, e) < 0)
+	if (rc_store_open(&p->store, p->o->root, true, e) < 0 ||
+	    (p->use_lock = rc_store_use_lock(&p->store, false, e)) < 0)
 		goto out;
 	p->jobs = calloc(m.n_layers + 1, sizeof *p->jobs);
 	if (!p->jobs) {
@@ -489,6 +491,8 @@ out:
 		rc_rm_rf_at(p->store.dirfd, p->staging, NULL);
 	if (p->staging_fd >= 0)
 		close(p->staging_fd);
+	if (p->use_lock >= 0) /* only now is the manifest recorded: rc-gc sees its blobs */
+		close(p->use_lock);
 	rc_manifest_free(&m);
 	free(p->jobs);
 	p->jobs = NULL;
@@ -498,7 +502,7 @@ out:
 int rc_pull(const struct rc_ref *ref, const struct rc_pull_opts *o, char *ret_resolved,
 	    size_t n, struct rc_err *e)
 {
-	struct pull p = { .o = o, .staging_fd = -1, .store = { .dirfd = -1 } };
+	struct pull p = { .o = o, .staging_fd = -1, .use_lock = -1, .store = { .dirfd = -1 } };
 	struct rc_registry_opts ro = { .insecure = o->insecure };
 	struct rc_creds creds = o->creds;
 	char refstr[RC_REF_STR_MAX];

@@ -9,6 +9,8 @@
  * and recorded in index.json under the full reference. A failure leaves
  * blobs/ and index.json as they were (verified or partial downloads stay
  * in ingest/, so the next pull resumes instead of starting again).
+ * The pull holds the store's lock (images/gc.lock) shared while it runs:
+ * rc-gc waits for it, and never removes what it is adding.
  */
 #ifndef RC_PULL_H
 #define RC_PULL_H

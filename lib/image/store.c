@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define REF_ANNOTATION "org.opencontainers.image.ref.name"
 #define INDEX_MAX (16u << 20)
 
 
@@ -31,7 +30,7 @@ int rc_store_open(struct rc_store *s, const char *root, bool create, struct rc_e
 {
 	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
 	static const char empty_index[] =
-		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\","
+		"{\"schemaVersion\":2,\"mediaType\":\"" RC_MT_OCI_INDEX "\","
 		"\"manifests\":[]}";
 	int lock;
 
@@ -230,26 +229,6 @@ static int index_load(const struct rc_store *s, json_t **ret, struct rc_err *e)
 	return 0;
 }
 
-static const char *entry_ref(json_t *m)
-{
-	return json_string_value(json_object_get(json_object_get(m, "annotations"),
-						 REF_ANNOTATION));
-}
-
-static int entry_descriptor(json_t *m, struct rc_descriptor *d)
-{
-	const char *mt = json_string_value(json_object_get(m, "mediaType"));
-	const char *dg = json_string_value(json_object_get(m, "digest"));
-	json_t *size = json_object_get(m, "size");
-
-	if (!dg || !rc_digest_valid(dg) || !json_is_integer(size))
-		return -1;
-	snprintf(d->media_type, sizeof d->media_type, "%s", mt ? mt : "");
-	memcpy(d->digest, dg, RC_DIGEST_LEN);
-	d->size = json_integer_value(size);
-	return 0;
-}
-
 int rc_store_tag(const struct rc_store *s, const char *ref,
 		 const struct rc_descriptor *manifest, struct rc_err *e)
 {
@@ -266,7 +245,7 @@ int rc_store_tag(const struct rc_store *s, const char *ref,
 		return -1;
 	list = json_object_get(root, "manifests");
 	for (i = 0; i < json_array_size(list);) {
-		const char *r = entry_ref(json_array_get(list, i));
+		const char *r = rc_descriptor_annotation(json_array_get(list, i), RC_ANNOTATION_REF_NAME);
 		if (r && !strcmp(r, ref))
 			json_array_remove(list, i);
 		else
@@ -274,7 +253,7 @@ int rc_store_tag(const struct rc_store *s, const char *ref,
 	}
 	entry = json_pack("{s:s, s:s, s:I, s:{s:s}}", "mediaType", manifest->media_type,
 			  "digest", manifest->digest, "size", (json_int_t)manifest->size,
-			  "annotations", REF_ANNOTATION, ref);
+			  "annotations", RC_ANNOTATION_REF_NAME, ref);
 	if (!entry || json_array_append_new(list, entry) < 0)
 		return rc_errf(e, ENOMEM, "recording %s in the image index", ref);
 	text = json_dumps(root, JSON_COMPACT);
@@ -282,6 +261,89 @@ int rc_store_tag(const struct rc_store *s, const char *ref,
 		return rc_errf(e, ENOMEM, "recording %s in the image index", ref);
 	if (rc_write_file_at(s->dirfd, "index.json", text, strlen(text), 0644, e) < 0)
 		return rc_err_prefix(e, "recording %s in the image index", ref);
+	return 0;
+}
+
+int rc_store_use_lock(const struct rc_store *s, bool exclusive, struct rc_err *e)
+{
+	int fd = openat(s->dirfd, "gc.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+
+	if (fd < 0)
+		return rc_errf(e, errno, "opening %s/gc.lock", s->path);
+	while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+		if (errno != EINTR) {
+			int saved = errno;
+			close(fd);
+			return rc_errf(e, saved, "locking %s/gc.lock", s->path);
+		}
+	}
+	return fd;
+}
+
+static bool same_manifest_tagged(json_t *list, const char *digest)
+{
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *m = json_array_get(list, i);
+		const char *r = rc_descriptor_annotation(m, RC_ANNOTATION_REF_NAME);
+		const char *d = json_string_value(json_object_get(m, "digest"));
+		if (r && d && !strchr(r, '@') && !strcmp(d, digest))
+			return true;
+	}
+	return false;
+}
+
+int rc_store_untag(const struct rc_store *s, const char *ref,
+		   void (*fn)(const char *ref, void *arg), void *arg, struct rc_err *e)
+{
+	_cleanup_close_ int lock = -1;
+	json_auto_t *root = NULL;
+	_cleanup_free_ char *text = NULL;
+	char digest[RC_DIGEST_LEN] = "";
+	json_auto_t *gone = json_array();
+	json_t *list, *g;
+	size_t i;
+
+	lock = rc_lock_at(s->dirfd, "index.lock", e);
+	if (lock < 0 || index_load(s, &root, e) < 0)
+		return -1;
+	list = json_object_get(root, "manifests");
+	for (i = 0; i < json_array_size(list); i++) {
+		json_t *m = json_array_get(list, i);
+		const char *r = rc_descriptor_annotation(m, RC_ANNOTATION_REF_NAME);
+		const char *d = json_string_value(json_object_get(m, "digest"));
+		if (r && d && !strcmp(r, ref) && rc_digest_valid(d)) {
+			snprintf(digest, sizeof digest, "%s", d);
+			json_array_append_new(gone, json_string(r));
+			json_array_remove(list, i);
+			break;
+		}
+	}
+	if (!digest[0]) {
+		rc_errf(e, 0, "image %s is not in the store %s", ref, s->path);
+		if (e)
+			e->code = ENOENT;
+		return -1;
+	}
+	/* the name@digest aliases go with the last tag of their manifest */
+	for (i = 0; !same_manifest_tagged(list, digest) && i < json_array_size(list);) {
+		json_t *m = json_array_get(list, i);
+		const char *r = rc_descriptor_annotation(m, RC_ANNOTATION_REF_NAME);
+		const char *d = json_string_value(json_object_get(m, "digest"));
+		if (r && d && strchr(r, '@') && !strcmp(d, digest)) {
+			json_array_append_new(gone, json_string(r));
+			json_array_remove(list, i);
+		} else {
+			i++;
+		}
+	}
+	text = json_dumps(root, JSON_COMPACT);
+	if (!text)
+		return rc_errf(e, ENOMEM, "removing %s from the image index", ref);
+	if (rc_write_file_at(s->dirfd, "index.json", text, strlen(text), 0644, e) < 0)
+		return rc_err_prefix(e, "removing %s from the image index", ref);
+	json_array_foreach(gone, i, g)
+		if (fn)
+			fn(json_string_value(g), arg);
 	return 0;
 }
 
@@ -298,11 +360,11 @@ int rc_store_foreach(const struct rc_store *s,
 	for (size_t i = 0; i < json_array_size(list); i++) {
 		json_t *m = json_array_get(list, i);
 		struct rc_descriptor d;
-		const char *ref = entry_ref(m);
+		const char *ref = rc_descriptor_annotation(m, RC_ANNOTATION_REF_NAME);
 		int r;
 
-		if (entry_descriptor(m, &d) < 0)
-			continue;
+		if (rc_descriptor_parse(m, "index entry", &d, NULL, NULL) < 0)
+			continue; /* not one of ours, nor one we can read */
 		r = fn(ref ? ref : "", &d, arg);
 		if (r)
 			return r;

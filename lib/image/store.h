@@ -6,6 +6,8 @@
  *   images/blobs/sha256/HEX    content, verified before it lands here
  *   images/ingest/HEX          a blob being downloaded (resumable, locked)
  *   images/index.lock          flock guarding index.json updates
+ *   images/gc.lock             flock: shared while a pull or an unpack uses the
+ *                              store (and the layer store), exclusive for rc-gc
  *
  * Every digest is checked with rc_digest_valid() before it reaches a path.
  */
@@ -19,18 +21,11 @@
 
 #include "base/digest.h"
 #include "base/err.h"
-
-#define RC_MEDIA_TYPE_MAX 128
+#include "image/descriptor.h"
 
 struct rc_store {
 	int dirfd;       /* images/ */
 	char path[4096]; /* images/ as a path, for messages */
-};
-
-struct rc_descriptor {
-	char media_type[RC_MEDIA_TYPE_MAX];
-	char digest[RC_DIGEST_LEN];
-	int64_t size;
 };
 
 /* Open $root/images, creating the layout when create is set. */
@@ -67,6 +62,18 @@ int rc_store_ingest_commit(const struct rc_store *s, const char *digest, int fd,
 void rc_store_ingest_discard(const struct rc_store *s, const char *digest, int fd);
 /* Keep a partial ingest file for a later resume; closes fd (drops the lock). */
 void rc_store_ingest_keep(int fd);
+
+/* Take images/gc.lock, shared (a pull or an unpack: what it adds or uses
+ * is not yet referenced by what rc-gc reads) or exclusive (rc-gc). Returns
+ * the locked descriptor; closing it unlocks. */
+int rc_store_use_lock(const struct rc_store *s, bool exclusive, struct rc_err *e);
+
+/* Remove the reference ref from index.json, under the index lock. A digest
+ * alias name@DIGEST that rc-pull recorded beside a tag goes too once no
+ * other reference without '@' names the same manifest. fn (may be NULL) is
+ * told each reference removed. ENOENT when ref is not there. */
+int rc_store_untag(const struct rc_store *s, const char *ref,
+		   void (*fn)(const char *ref, void *arg), void *arg, struct rc_err *e);
 
 /* Record manifest under ref in index.json (replacing an older entry of the
  * same ref), atomically and under the index lock. */

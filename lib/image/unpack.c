@@ -4,6 +4,8 @@
 #include "base/fs.h"
 #include "image/image.h"
 #include "image/layer.h"
+#include "image/layerstore.h"
+#include "image/rootfs.h"
 #include "runtime/ocispec.h"
 #include "base/state.h"
 #include "image/store.h"
@@ -44,7 +46,8 @@ static int apply_layers(const struct rc_store *s, const struct rc_image *img, in
 	for (size_t i = 0; i < img->nlayers; i++) {
 		const struct rc_descriptor *d = &img->layers[i].blob;
 		_cleanup_close_ int fd = rc_store_blob_open(s, d->digest, e);
-		struct rc_layer_src src = { fd, d->digest, img->layers[i].diff_id, d->size, o->cancel };
+		struct rc_layer_src src = { fd, d->digest, img->layers[i].diff_id, d->size, o->cancel,
+					    RC_LAYER_APPLY, NULL };
 
 		if (fd < 0 || rc_layer_apply(rootfd, &src, e) < 0)
 			return rc_err_prefix(e, "applying layer %zu/%zu %.19s", i + 1, img->nlayers,
@@ -73,29 +76,86 @@ static int write_config(const struct rc_image *img, const char *name, int bundle
 	return 0;
 }
 
-/* Everything in the temporary bundle: rootfs, config.json, image. */
-static int build_bundle(const struct rc_store *s, const struct rc_image *img, const char *name,
-			int containers, const char *tmp, const struct rc_unpack_opts *o,
+/* Leave the bundle as it was before make_overlay. */
+static void undo_overlay(int bundle)
+{
+	static const char *const made[] = { "rootfs", "upper", "work", "layers" };
+	struct rc_err ignore;
+
+	rc_rootfs_unmount(bundle, &ignore);
+	for (size_t i = 0; i < 4; i++)
+		rc_rm_rf_at(bundle, made[i], &ignore);
+}
+
+/* The layers in the layer store, each extracted once, and the container's
+ * rootfs an overlay of them. 0 done; 1 overlayfs cannot be used for this
+ * image here (e says why; nothing is left in the bundle); -1 an error. */
+static int make_overlay(const char *root, const struct rc_store *s, const struct rc_image *img,
+			int bundle, const char *tmp, const struct rc_unpack_opts *o,
 			struct rc_err *e)
 {
+	struct rc_layers ls = { .dirfd = -1 };
+	int r = 1;
+
+	if (rc_layers_open(&ls, root, true, e) < 0)
+		return -1;
+	if (rc_rootfs_overlay_usable(&ls, e) < 0)
+		goto out;
+	for (size_t i = 0; i < img->nlayers; i++) {
+		if (rc_layers_ensure(&ls, s, &img->layers[i], o->cancel, NULL, e) < 0) {
+			rc_err_prefix(e, "layer %zu/%zu %.19s", i + 1, img->nlayers,
+				      img->layers[i].blob.digest);
+			r = e->code == EXDEV ? 1 : -1;
+			goto out;
+		}
+	}
+	if (rc_rootfs_check(&ls, img, e) < 0 || rc_rootfs_create(&ls, bundle, tmp, img, e) < 0)
+		goto out;
+	r = 0;
+out:
+	if (r != 0)
+		undo_overlay(bundle);
+	rc_layers_close(&ls);
+	return r;
+}
+
+/* Everything in the temporary bundle: rootfs, config.json, image. */
+static int build_bundle(const char *root, const struct rc_store *s, const struct rc_image *img,
+			const char *name, int containers, const char *tmp,
+			const struct rc_unpack_opts *o, struct rc_err *e)
+{
 	_cleanup_close_ int bundle = -1, rootfd = -1;
+	bool copy = o->copy || img->nlayers == 0; /* no layer: nothing to share */
 
 	bundle = openat(containers, tmp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (bundle < 0)
 		return rc_errf(e, errno, "opening %s", tmp);
-	if (mkdirat(bundle, RC_FILE_ROOTFS, 0755) < 0 || fchmodat(bundle, RC_FILE_ROOTFS, 0755, 0) < 0)
+	if (!copy) {
+		int r = make_overlay(root, s, img, bundle, tmp, o, e);
+		if (r < 0)
+			return -1;
+		if (r > 0) {
+			fprintf(stderr, "%s: warning: overlayfs cannot be used: %s; making a full copy\n",
+				program_invocation_short_name, e->msg);
+			copy = true;
+		}
+	}
+	if (copy && (mkdirat(bundle, RC_FILE_ROOTFS, 0755) < 0 || fchmodat(bundle, RC_FILE_ROOTFS, 0755, 0) < 0))
 		return rc_errf(e, errno, "creating rootfs");
 	rootfd = openat(bundle, RC_FILE_ROOTFS, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (rootfd < 0)
 		return rc_errf(e, errno, "opening rootfs");
-	if (apply_layers(s, img, rootfd, o, e) < 0 || write_config(img, name, bundle, rootfd, e) < 0)
+	if ((copy && apply_layers(s, img, rootfd, o, e) < 0) ||
+	    write_config(img, name, bundle, rootfd, e) < 0)
 		return -1;
 	if (o->cancel && *o->cancel)
 		return rc_errf(e, EINTR, "unpacking");
-	/* The rename below must not reach the disk before what it names. */
+	/* The rename below must not reach the disk before what it names: a
+	 * copied tree, or (an overlay) the files and directories of the bundle,
+	 * its layers having been synced when they were extracted. */
 	{
 		_cleanup_close_ int fd = openat(bundle, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || syncfs(fd) < 0)
+		if (fd < 0 || (copy ? syncfs(fd) : fsync(fd)) < 0)
 			return rc_errf(e, errno, "syncing the new container");
 	}
 	return 0;
@@ -125,6 +185,16 @@ synced:
 }
 
 static volatile sig_atomic_t never;
+
+/* Remove containers/dir, its rootfs unmounted first. */
+static int remove_bundle(int containers, const char *dir, struct rc_err *e)
+{
+	_cleanup_close_ int fd = openat(containers, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && rc_rootfs_unmount(fd, e) < 0)
+		return -1;
+	return rc_rm_rf_at(containers, dir, e);
+}
 
 /* The containers directory's own flock guards temporary directories
  * between their mkdir and their flock: shared while making one, exclusive
@@ -171,7 +241,7 @@ static void sweep_stale(int containers)
 		fd = openat(containers, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* gone, or an unpack in progress */
-		rc_rm_rf_at(containers, de->d_name, &ignore);
+		remove_bundle(containers, de->d_name, &ignore);
 	}
 	closedir(d);
 }
@@ -221,7 +291,7 @@ int rc_unpack(const char *root, const char *image, const char *name,
 	struct rc_unpack_opts o = *opts;
 	struct rc_store store = { .dirfd = -1 };
 	struct rc_image img = { 0 };
-	_cleanup_close_ int containers = -1, tmplock = -1;
+	_cleanup_close_ int containers = -1, tmplock = -1, uselock = -1;
 	char tmp[RC_NAME_MAX + 32] = "";
 	bool swapped = false;
 	struct rc_err ignore;
@@ -233,7 +303,9 @@ int rc_unpack(const char *root, const char *image, const char *name,
 		return rc_err_status(e, 2);
 	if (rc_store_open(&store, root, false, e) < 0)
 		return -1;
-	if (rc_image_load(&store, image, &img, e) < 0)
+	/* rc-gc waits until this container references its layers */
+	uselock = rc_store_use_lock(&store, false, e);
+	if (uselock < 0 || rc_image_load(&store, image, &img, e) < 0)
 		goto out;
 	containers = rc_state_dir(root, "containers", true, e);
 	if (containers < 0)
@@ -251,7 +323,7 @@ int rc_unpack(const char *root, const char *image, const char *name,
 		rc_err_prefix(e, "unpacking %s into container %s", img.ref, name);
 		goto out;
 	}
-	if (build_bundle(&store, &img, name, containers, tmp, &o, e) < 0 ||
+	if (build_bundle(root, &store, &img, name, containers, tmp, &o, e) < 0 ||
 	    publish(containers, tmp, name, o.force, &swapped, e) < 0) {
 		rc_err_prefix(e, "unpacking %s into container %s", img.ref, name);
 		goto out;
@@ -261,7 +333,7 @@ int rc_unpack(const char *root, const char *image, const char *name,
 	r = 0;
 out:
 	/* the failed attempt, or the container it replaced */
-	if (tmp[0] && rc_rm_rf_at(containers, tmp, &ignore) < 0 && r == 0)
+	if (tmp[0] && remove_bundle(containers, tmp, &ignore) < 0 && r == 0)
 		fprintf(stderr, "%s: warning: removing %s/containers/%s: %s\n",
 			program_invocation_short_name, root, tmp, ignore.msg);
 	rc_image_free(&img);

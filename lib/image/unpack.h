@@ -20,6 +20,7 @@
 
 struct rc_unpack_opts {
 	bool force;                          /* replace an existing NAME */
+	bool copy;                           /* a full copy, not an overlay */
 	const volatile sig_atomic_t *cancel; /* set from a signal handler: stop */
 };
 

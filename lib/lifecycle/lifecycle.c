@@ -1,5 +1,6 @@
 /* lifecycle.c - rc-ps, rc-stop, rc-kill and rc-rm; see lifecycle.h. */
 #include "lifecycle/lifecycle.h"
+#include "image/rootfs.h"
 #include "runtime/cgroups.h"
 #include "base/cleanup.h"
 #include "base/fs.h"
@@ -137,7 +138,8 @@ int rc_ctr_rm(const char *root, const char *name, bool force, struct rc_err *e)
 		return rc_errf(e, errno == EWOULDBLOCK ? 0 : errno, "container %s is in use", name);
 	if (rc_net_down(root, name, false, &nothing, e) < 0)
 		return rc_err_prefix(e, "removing %s's network", name);
-	if (remove_leftovers(&c, e) < 0 || rc_rm_rf_at(c.containers_fd, name, e) < 0)
+	if (remove_leftovers(&c, e) < 0 || rc_rootfs_unmount(c.dir_fd, e) < 0 ||
+	    rc_rm_rf_at(c.containers_fd, name, e) < 0)
 		return rc_err_prefix(e, "removing %s", name);
 	return 0;
 }

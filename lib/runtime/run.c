@@ -1,6 +1,7 @@
 /* run.c - a container's lifetime, seen from rc-unshare; see run.h. */
 #include "runtime/run.h"
 #include "base/state.h"
+#include "image/rootfs.h"
 #include "net/etcfiles.h"
 #include "runtime/child.h"
 #include "runtime/clone.h"
@@ -124,7 +125,9 @@ static void cleanup(struct run_state *st)
 		rmdir(st->tmpdir);
 	}
 	st->etc_fd = -1;
-	if (r->remove && r->containers_fd >= 0 && rc_rm_rf_at(r->containers_fd, r->name, &e) < 0)
+	if (r->remove && r->dir_fd >= 0 && rc_rootfs_unmount(r->dir_fd, &e) < 0)
+		rc_err_warn(&e);
+	else if (r->remove && r->containers_fd >= 0 && rc_rm_rf_at(r->containers_fd, r->name, &e) < 0)
 		rc_err_warn(&e);
 	if (st->lock_fd >= 0 && !st->keep_lock)
 		close(st->lock_fd);

@@ -258,6 +258,20 @@ static int get_int(json_t *j, const char *what, int64_t *ret, struct rc_err *e)
 	return 0;
 }
 
+/* A uid or gid: 0 to 2^32-2 (-1 means "no id" to the kernel). A larger
+ * number must not wrap: 4294967296 would have been uid 0. */
+static int get_id(json_t *j, const char *what, uint32_t *ret, struct rc_err *e)
+{
+	int64_t n = *ret;
+
+	if (get_int(j, what, &n, e) < 0)
+		return -1;
+	if (n < 0 || n > 0xfffffffeLL)
+		return rc_errf(e, 0, "%s: %lld is not a valid id", what, (long long)n);
+	*ret = (uint32_t)n;
+	return 0;
+}
+
 /* "CAP_NET_RAW" -> 13; unknown names (newer than this libcap) are skipped. */
 static int caps_mask(json_t *j, const char *what, uint64_t *ret, struct rc_err *e)
 {
@@ -321,14 +335,9 @@ static int parse_process(json_t *p, struct rc_spec *s, struct rc_err *e)
 	s->no_new_privs = json_is_true(json_object_get(p, "noNewPrivileges"));
 	user = json_object_get(p, "user");
 	if (user) {
-		n = 0;
-		if (get_int(json_object_get(user, "uid"), "process.user.uid", &n, e) < 0)
+		if (get_id(json_object_get(user, "uid"), "process.user.uid", &s->uid, e) < 0 ||
+		    get_id(json_object_get(user, "gid"), "process.user.gid", &s->gid, e) < 0)
 			return -1;
-		s->uid = (uid_t)n;
-		n = 0;
-		if (get_int(json_object_get(user, "gid"), "process.user.gid", &n, e) < 0)
-			return -1;
-		s->gid = (gid_t)n;
 		n = 022;
 		if (get_int(json_object_get(user, "umask"), "process.user.umask", &n, e) < 0)
 			return -1;
@@ -342,7 +351,9 @@ static int parse_process(json_t *p, struct rc_spec *s, struct rc_err *e)
 			json_array_foreach(v, i, g) {
 				if (!json_is_integer(g))
 					return rc_errf(e, 0, "process.user.additionalGids: not an integer");
-				s->gids[s->ngids++] = (gid_t)json_integer_value(g);
+				if (get_id(g, "process.user.additionalGids", &s->gids[s->ngids], e) < 0)
+					return -1;
+				s->ngids++;
 			}
 		}
 	}
@@ -582,7 +593,10 @@ int rc_spec_parse(const char *text, struct rc_spec *ret, struct rc_err *e)
 		rc_spec_free(&s);
 		return -1;
 	}
-	if (s.args[0] && !s.args[0][0]) { /* keep "no command" as an empty vector */
+	/* No args, or [""] alone, is "no command", kept as an empty vector. Only
+	 * then: ["", "x"] is a command (that exec will not find), and emptying
+	 * it lost (and leaked) "x". */
+	if (s.args[0] && !s.args[0][0] && !s.args[1]) {
 		free(s.args[0]);
 		s.args[0] = NULL;
 	}

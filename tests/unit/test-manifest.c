@@ -51,7 +51,7 @@ int main(void)
 	char *oci;
 	size_t len;
 
-	TAP_PLAN(28);
+	TAP_PLAN(36);
 	ok(parse(index_json, NULL, &m, &e) == 0 && m.kind == RC_MANIFEST_INDEX && m.n_entries == 5,
 	   "an OCI index parses with its entries");
 	is_str(pick(&m, "linux/amd64", &e), D("e"), "linux/amd64 picks the amd64 image");
@@ -110,6 +110,38 @@ int main(void)
 	e = (struct rc_err){ 0 };
 	ok(rc_platform_parse("linux", &p, &e) < 0 && e.status == 2, "a platform without arch is a usage error");
 	ok(rc_platform_parse("linux/amd64/v1/x", &p, &e) < 0, "a platform with four parts is refused");
+	{ /* the one descriptor parser every part of rc uses (descriptor.h) */
+		struct rc_descriptor d;
+		json_auto_t *j = json_loads("{\"mediaType\":\"" RC_MT_OCI_LAYER_GZIP "\",\"digest\":\""
+					    D("9") "\",\"size\":7,\"platform\":{\"os\":\"linux\","
+					    "\"architecture\":\"arm64\",\"variant\":\"v8\"},"
+					    "\"annotations\":{\"k\":\"v\"}}", 0, NULL);
+		json_auto_t *nomt = json_loads("{\"digest\":\"" D("9") "\",\"size\":0}", 0, NULL);
+		json_auto_t *badmt = json_loads("{\"mediaType\":1,\"digest\":\"" D("9") "\",\"size\":0}",
+						0, NULL);
+		json_auto_t *long_mt = json_pack("{s:s%,s:s,s:i}", "mediaType",
+						 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+						 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+						 (size_t)128, "digest", D("9"), "size", 1);
+
+		ok(rc_descriptor_parse(j, "layer", &d, &p, &e) == 0 && d.size == 7 &&
+		   !strcmp(d.media_type, RC_MT_OCI_LAYER_GZIP) && !strcmp(p.arch, "arm64") &&
+		   !strcmp(p.variant, "v8"), "a descriptor parses with its platform");
+		is_str(rc_descriptor_annotation(j, "k"), "v", "an annotation is read");
+		ok(rc_descriptor_parse(nomt, "x", &d, NULL, &e) == 0 && !d.media_type[0],
+		   "a descriptor may leave out its mediaType");
+		ok(rc_descriptor_parse(badmt, "x", &d, NULL, &e) < 0, "a mediaType that is not a string is refused");
+		ok(rc_descriptor_parse(long_mt, "x", &d, NULL, &e) < 0 && strstr(e.msg, "too long"),
+		   "a media type too long for the model is refused, not cut");
+		ok(rc_media_layer_compression(RC_MT_DOCKER_FOREIGN_GZIP) == RC_COMP_GZIP &&
+		   rc_media_layer_compression(RC_MT_OCI_LAYER_ND_ZSTD) == RC_COMP_ZSTD &&
+		   rc_media_layer_compression(RC_MT_DOCKER_CONFIG) < 0,
+		   "foreign and non-distributable layers are layers, a config is not");
+		is_str(rc_media_to_oci(RC_MT_DOCKER_FOREIGN_GZIP), RC_MT_OCI_LAYER_ND_GZIP,
+		       "a Docker foreign layer is an OCI non-distributable one");
+		ok(rc_media_is_index(RC_MT_DOCKER_LIST) && rc_media_is_image_manifest(RC_MT_DOCKER_MANIFEST) &&
+		   !rc_media_is_image_manifest(RC_MT_OCI_INDEX), "indexes and manifests are told apart");
+	}
 	rc_platform_host(&p);
 	ok(!strcmp(p.os, "linux") && p.arch[0], "this machine's platform is linux/%s", p.arch);
 	return tap_done();

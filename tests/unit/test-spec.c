@@ -14,7 +14,7 @@ int main(void)
 	char **env = NULL;
 	struct rc_mount m = { 0 };
 
-	TAP_PLAN(38);
+	TAP_PLAN(43);
 
 	ok(rc_spec_default(&s, &e) == 0, "the default config parses");
 	is_str(s.args[0], "/bin/sh", "the default command is /bin/sh");
@@ -88,6 +88,22 @@ int main(void)
 	ok(s.mem_limit == 1048576 && s.cpu_quota == 50000 && s.cpu_period == 100000 && s.pids_limit == 9, "resources");
 	ok(s.ns[RC_NS_NET] && !strcmp(s.ns_path[RC_NS_NET], "/run/netns/x") && !s.ns[RC_NS_PID],
 	   "a namespace path is kept; unrequested ones are off");
+	rc_spec_free(&s);
+
+	/* ids are 32 bits: a larger one must not wrap round to root */
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"user\":{\"uid\":4294967296,\"gid\":1}}}", &s, &e) < 0 &&
+	   strstr(e.msg, "process.user.uid: 4294967296 is not a valid id"), "uid 2^32 is refused, not uid 0");
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"user\":{\"uid\":1,\"gid\":-1}}}", &s, &e) < 0 &&
+	   strstr(e.msg, "process.user.gid"), "gid -1 is refused");
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"user\":{\"uid\":1,\"additionalGids\":[5,4294967296]}}}", &s, &e) < 0 &&
+	   strstr(e.msg, "additionalGids"), "an additional gid of 2^32 is refused, not gid 0");
+
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"\"]}}", &s, &e) == 0 &&
+	   s.args[0] == NULL, "args [\"\"] alone is no command");
+	rc_spec_free(&s);
+	ok(rc_spec_parse("{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"\",\"x\"]}}", &s, &e) == 0 &&
+	   s.args[0] && !strcmp(s.args[0], "") && s.args[1] && !strcmp(s.args[1], "x") && !s.args[2],
+	   "args [\"\", \"x\"] is kept whole (it was emptied, and \"x\" leaked)");
 	rc_spec_free(&s);
 
 	ok(rc_env_set(&env, "A=1", &e) == 0 && rc_env_set(&env, "B=2", &e) == 0 &&

@@ -159,15 +159,15 @@ int main(void)
 	is_str(norm("reg.io:5000/a"), "reg.io:5000/a:latest", "a port is not a tag");
 	is_str(norm("alpine@sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"), "docker.io/library/alpine@sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", "a digest gets no tag");
 
-	ok(rc_layer_media_compression("application/vnd.oci.image.layer.v1.tar") == RC_COMP_NONE,
+	ok(rc_media_layer_compression("application/vnd.oci.image.layer.v1.tar") == RC_COMP_NONE,
 	   "OCI tar layer");
-	ok(rc_layer_media_compression("application/vnd.oci.image.layer.v1.tar+gzip") == RC_COMP_GZIP,
+	ok(rc_media_layer_compression("application/vnd.oci.image.layer.v1.tar+gzip") == RC_COMP_GZIP,
 	   "OCI gzip layer");
-	ok(rc_layer_media_compression("application/vnd.oci.image.layer.v1.tar+zstd") == RC_COMP_ZSTD,
+	ok(rc_media_layer_compression("application/vnd.oci.image.layer.v1.tar+zstd") == RC_COMP_ZSTD,
 	   "OCI zstd layer");
-	ok(rc_layer_media_compression("application/vnd.docker.image.rootfs.diff.tar.gzip") == RC_COMP_GZIP,
+	ok(rc_media_layer_compression("application/vnd.docker.image.rootfs.diff.tar.gzip") == RC_COMP_GZIP,
 	   "Docker gzip layer");
-	ok(rc_layer_media_compression("application/vnd.oci.image.config.v1+json") < 0,
+	ok(rc_media_layer_compression("application/vnd.oci.image.config.v1+json") < 0,
 	   "a config is no layer");
 
 
