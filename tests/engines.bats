@@ -63,8 +63,8 @@ wait_http() {
 	[ "$(ctr_ task ls | awk '$1 == "c-task" { print $3 }')" = RUNNING ]
 	pid=$(ctr_ task ls | awk '$1 == "c-task" { print $2 }')
 	[[ $(cat /proc/$pid/cmdline | tr '\0' ' ') == "sleep 1000 " ]]
-	# rc-oci's record of it, under the root the shim gives (runc's default)
-	[ "$(rc-oci --root /run/containerd/runc/default state c-task | jq -r '.status + " " + (.pid|tostring)')" = "running $pid" ]
+	# rc-oci's record of it, under the root the runc shim gives (/run/containerd/runc/NAMESPACE)
+	[ "$(rc-oci --root /run/containerd/runc/$CTR_NS state c-task | jq -r '.status + " " + (.pid|tostring)')" = "running $pid" ]
 	run ctr_ task exec --exec-id e1 c-task sh -c 'echo in $(hostname); exit 5'
 	[ "$status" -eq 5 ]
 	[ "$output" = "in $(hostname)" ] || [[ $output == in* ]]
@@ -77,11 +77,11 @@ wait_http() {
 }
 
 @test "containerd: a terminal (-t), for the task and for an exec" {
-	run script -qec "ctr -a $ENG_DIR/ctrd.sock run -t --rm --runc-binary $RC_OCI docker.io/rc-test/alpine:latest c-tty sh -c 'tty; exit 4'" /dev/null
+	run script -qec "ctr -a $ENG_DIR/ctrd.sock -n $CTR_NS run -t --rm --runc-binary $RC_OCI docker.io/rc-test/alpine:latest c-tty sh -c 'tty; exit 4'" /dev/null
 	[ "$status" -eq 4 ]
 	[[ $output == *"/dev/pts/0"* ]]
 	ctr_ run -d --runc-binary "$RC_OCI" docker.io/rc-test/alpine:latest c-tty2 sleep 1000
-	run script -qec "ctr -a $ENG_DIR/ctrd.sock task exec -t --exec-id e2 c-tty2 tty" /dev/null
+	run script -qec "ctr -a $ENG_DIR/ctrd.sock -n $CTR_NS task exec -t --exec-id e2 c-tty2 tty" /dev/null
 	[[ $output == *"/dev/pts/"* ]]
 	ctr_ task kill -s KILL c-tty2
 	sleep 0.5

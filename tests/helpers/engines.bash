@@ -6,7 +6,9 @@
 #                          links, netns, cgroups, br_netfilter); DIR holds
 #                          everything the engines write
 #   containerd_start       containerd on DIR/ctrd.sock (own root and state,
-#                          no CRI plugin), the test images imported
+#                          no CRI plugin), the test images imported into the
+#                          namespace $CTR_NS (rc-test: the runc shim's root is
+#                          /run/containerd/runc/rc-test, no other containerd's)
 #   dockerd_start [ARG]... dockerd on DIR/docker.sock (own data root, exec
 #                          root, pidfile; its own containerd), with
 #                          --add-runtime rc=rc-oci and ARGs, the test images
@@ -23,6 +25,7 @@
 # ports are on 127.0.0.1 only.
 ENG_DIR=
 DOCKER=/usr/bin/docker
+CTR_NS=rc-test
 RC_OCI=
 
 engines_begin() {
@@ -37,8 +40,10 @@ engines_begin() {
 	iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3 }' >"$ENG_DIR/forward.before"
 	[ -d /sys/module/br_netfilter ] && touch "$ENG_DIR/had_br_netfilter"
 	# what the engines make outside their own directories: containerd's
-	# shims (sockets, fifos, the runtime root of ctr's tasks), CNI's leases
-	for d in /run/containerd /var/lib/cni; do
+	# shims (sockets, fifos, the runtime root of ctr's tasks in $CTR_NS)
+	# (containerd's namespace dir), CNI's leases, dockerd's plugin directory
+	# and its identity key
+	for d in /run/containerd /run/containerd/runc/$CTR_NS /var/lib/cni /run/docker /etc/docker/key.json; do
 		[ -e "$d" ] && echo "$d" >>"$ENG_DIR/dirs.before"
 	done
 	return 0
@@ -69,19 +74,19 @@ containerd_start() {
 	containerd --config "$d/config.toml" >"$d/log" 2>&1 &
 	echo $! >"$d/pid"
 	for i in $(seq 100); do
-		ctr -a "$ENG_DIR/ctrd.sock" version >/dev/null 2>&1 && break
+		ctr -a "$ENG_DIR/ctrd.sock" -n "$CTR_NS" version >/dev/null 2>&1 && break
 		kill -0 "$(cat "$d/pid")" 2>/dev/null || { cat "$d/log" >&2; return 1; }
 		sleep 0.1
 	done
 	local img
 	for img in alpine httpd; do
 		skopeo copy -q "oci:$TEST_IMAGES/oci:$img" "oci-archive:$d/$img.tar:docker.io/rc-test/$img:latest"
-		ctr -a "$ENG_DIR/ctrd.sock" images import "$d/$img.tar" >/dev/null
+		ctr -a "$ENG_DIR/ctrd.sock" -n "$CTR_NS" images import "$d/$img.tar" >/dev/null
 	done
 }
 
 ctr_() {
-	ctr -a "$ENG_DIR/ctrd.sock" "$@"
+	ctr -a "$ENG_DIR/ctrd.sock" -n "$CTR_NS" "$@"
 }
 
 containerd_stop() {
@@ -203,7 +208,7 @@ engines_end() {
 			find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || rm -rf "$d" 2>/dev/null || true
 		done
 	findmnt -rn -o TARGET | grep "^$ENG_DIR/" | sort -r | xargs -r umount -l
-	for d in /run/containerd /var/lib/cni; do
+	for d in /run/containerd/runc/$CTR_NS /run/containerd /var/lib/cni /run/docker /etc/docker/key.json; do
 		grep -qx "$d" "$ENG_DIR/dirs.before" 2>/dev/null || rm -rf --one-file-system "$d"
 	done
 	rm -rf --one-file-system "$ENG_DIR"
