@@ -12,11 +12,16 @@
 #   dockerd_start [ARG]... dockerd on DIR/docker.sock (own data root, exec
 #                          root, pidfile; its own containerd), with
 #                          --add-runtime rc=rc-oci and ARGs, the test images
-#                          loaded
+#                          loaded. Its containers are on a bridge of its own,
+#                          $DOCKER_BRIDGE (not docker0, which another dockerd
+#                          on the machine may make and remove), and it leaves
+#                          iptables alone (--iptables=false: docker-proxy
+#                          publishes the ports)
 #   podman ARGS...         podman with rc-oci ($PODMAN_RUNTIME if set), own
 #                          --root/--runroot/--tmpdir
 #   engines_end            stop them, remove their containers, and undo what
-#                          they did to the machine: docker0 and cni-podman0,
+#                          they did to the machine: $DOCKER_BRIDGE, docker0
+#                          and cni-podman0,
 #                          their iptables chains and rules, the FORWARD policy,
 #                          br_netfilter, nftables tables they made that hold
 #                          no rule, cgroups, network namespaces, mounts
@@ -26,6 +31,8 @@
 ENG_DIR=
 DOCKER=/usr/bin/docker
 CTR_NS=rc-test
+DOCKER_BRIDGE=rce-docker0
+DOCKER_BRIDGE_ADDR=172.30.254.1/24
 RC_OCI=
 
 engines_begin() {
@@ -111,9 +118,14 @@ docker_() {
 dockerd_start() {
 	local d=$ENG_DIR/docker i img
 	mkdir -p "$d"
+	if ! ip link show "$DOCKER_BRIDGE" >/dev/null 2>&1; then
+		ip link add "$DOCKER_BRIDGE" type bridge
+		ip addr add "$DOCKER_BRIDGE_ADDR" dev "$DOCKER_BRIDGE"
+		ip link set "$DOCKER_BRIDGE" up
+	fi
 	dockerd --storage-driver=overlay2 --data-root "$d/data" --exec-root "$d/exec" \
-		--pidfile "$d/dockerd.pid" -H "unix://$ENG_DIR/docker.sock" --add-runtime "rc=$RC_OCI" "$@" \
-		>"$d/log" 2>&1 &
+		--pidfile "$d/dockerd.pid" -H "unix://$ENG_DIR/docker.sock" --add-runtime "rc=$RC_OCI" \
+		--bridge "$DOCKER_BRIDGE" --iptables=false --ip-masq=false "$@" >"$d/log" 2>&1 &
 	echo $! >"$d/pid"
 	for i in $(seq 300); do
 		docker_ version >/dev/null 2>&1 && break
@@ -187,6 +199,9 @@ engines_end() {
 	dockerd_stop
 	containerd_stop
 	undo_chains DOCKER docker0
+	if ! grep -qx "$DOCKER_BRIDGE" "$ENG_DIR/links.before" && ip link show "$DOCKER_BRIDGE" >/dev/null 2>&1; then
+		ip link del "$DOCKER_BRIDGE"
+	fi
 	undo_chains CNI- cni-podman0
 	policy=$(cat "$ENG_DIR/forward.before" 2>/dev/null)
 	[ -z "$policy" ] || iptables -P FORWARD "$policy" || true
