@@ -20,8 +20,8 @@
 #   podman ARGS...         podman with rc-oci ($PODMAN_RUNTIME if set), own
 #                          --root/--runroot/--tmpdir
 #   engines_end            stop them, remove their containers, and undo what
-#                          they did to the machine: $DOCKER_BRIDGE, docker0
-#                          and cni-podman0,
+#                          they did to the machine: $DOCKER_BRIDGE and
+#                          cni-podman0,
 #                          their iptables chains and rules, the FORWARD policy,
 #                          br_netfilter, nftables tables they made that hold
 #                          no rule, cgroups, network namespaces, mounts
@@ -198,7 +198,6 @@ engines_end() {
 	podman_stop
 	dockerd_stop
 	containerd_stop
-	undo_chains DOCKER docker0
 	if ! grep -qx "$DOCKER_BRIDGE" "$ENG_DIR/links.before" && ip link show "$DOCKER_BRIDGE" >/dev/null 2>&1; then
 		ip link del "$DOCKER_BRIDGE"
 	fi
