@@ -12,12 +12,26 @@
 #     found generically as: the runtime's daemon tree, plus the parent of each
 #     container's init, minus the httpd processes themselves
 #   - PSS and RSS of the httpd processes (each container's init and children)
+#   - the memory charged to the containers' cgroups: anon + file pages from
+#     each container's memory.stat (cgroup v1 total_rss + total_cache, or
+#     rss + cache; cgroup v2 anon + file), summed. Each container's cgroup is
+#     found from its init's /proc/PID/cgroup (the v1 memory controller's line,
+#     else the v2 one), which works for all three runtimes (rc: rc/NAME@HASH,
+#     podman: libpod-ID, docker: docker/ID)
 #   - TCP connections accepted per second inside the containers' network
 #     namespaces (busybox httpd serves one request per connection, so this is
 #     the request rate as the servers see it)
 # The fixed overhead is what the runtime holds with 0 containers (docker:
 # dockerd + containerd idle with the image loaded; rc and podman have no
-# daemon). The overhead per container is (median total under load - fixed)/N.
+# daemon). The runtime's overhead per container is (median runtime PSS under
+# load - fixed)/N. What the machine pays per container is
+# (runtime PSS, fixed part included + the containers' cgroup charge)/N.
+# Also measured: the time to create and start the N containers (the image
+# already in the runtime's store) and until all answer, and the disk each
+# container uses beside the shared image layers (rc: containers/NAME, its
+# upper and work directories included, without the rootfs mount; podman: the
+# container's overlay layer and its overlay-containers directories; docker:
+# its overlay2 layer, the -init layer and containers/ID).
 # Requests/s and failed requests (non-2xx + socket errors) come from wrk.
 #
 # Outputs in $BUILD/bench/httpd: samples.csv, wrk.csv, summary.txt, httpd.png
@@ -31,12 +45,15 @@
 #     the rules of a bridge it thinks it is the last user of (its leases are
 #     per RC_ROOT), which cut the suite's published ports once; an own bridge
 #     keeps the measurement apart from whatever else runs rc here.
+#   DOCKER_BRIDGE (rcbd0), DOCKER_ADDR (10.87.0.1/16): the same for docker,
+#     made here and given to dockerd (--bridge): another dockerd on this host
+#     that removed docker0 on its way out cut the suite's containers once.
 #
 # Everything it starts is stopped and removed on exit and on Ctrl-C: the
 # containers, dockerd (started here with its own data root, exec root, socket
 # and pidfile, so a docker already on the machine is not touched), podman's
 # state (its own --root/--runroot), rc's links and nftables table (through
-# rc-net-down), docker0 and docker's iptables chains when they were not there
+# rc-net-down), docker's bridge and iptables chains when they were not there
 # before. The machine's nftables ruleset is never flushed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +69,8 @@ WRK_CONNS=${WRK_CONNS:-2}
 PORT_BASE=${PORT_BASE:-20000}
 RC_BRIDGE=${RC_BRIDGE:-rcb0}
 RC_SUBNET=${RC_SUBNET:-10.86.0.0/16}
+DOCKER_BRIDGE=${DOCKER_BRIDGE:-rcbd0}
+DOCKER_ADDR=${DOCKER_ADDR:-10.87.0.1/16}
 OUT=${OUT:-$BUILD/bench/httpd}
 DOCKER=/usr/bin/docker   # Debian's client; /usr/local/bin/docker has no daemon
 HTTPD_CMD=(/usr/local/bin/busybox httpd -f -p 80 -h /var/www)
@@ -93,17 +112,53 @@ ip -br link | awk '{ print $1 }' | sed 's/@.*//' | sort >"$work/links.before"
 
 # ---- sampling ----
 
-# snapshot DAEMONS INITS NAMES PROCS_FILE: one line
-#   RT_PSS RT_RSS RT_N HTTPD_PSS HTTPD_RSS HTTPD_N ACCEPTED
+# cg_memstat PID: the memory.stat of PID's memory cgroup (the v1 memory
+# controller's hierarchy, else the v2 tree), or nothing when PID is in a root
+# cgroup (which would be the whole machine's memory, not the container's).
+cg_memstat() {
+	perl -e '
+	my $pid = shift;
+	my ($v1, $v2);
+	open(my $m, "<", "/proc/self/mountinfo") or die "mountinfo: $!";
+	while (<$m>) {
+		my @f = split;
+		my $i = 6;
+		$i++ while $i < $#f && $f[$i] ne "-";
+		my ($type, $opts) = @f[$i + 1, $i + 3];
+		if ($type eq "cgroup" && grep { $_ eq "memory" } split /,/, $opts) { $v1 = [@f[3, 4]]; }
+		elsif ($type eq "cgroup2") { $v2 = [@f[3, 4]]; }
+	}
+	open(my $c, "<", "/proc/$pid/cgroup") or exit 0;
+	my ($p1, $p2);
+	while (<$c>) {
+		chomp;
+		my ($id, $ctl, $path) = split /:/, $_, 3;
+		$p1 = $path if grep { $_ eq "memory" } split /,/, $ctl;
+		$p2 = $path if $id eq "0" && $ctl eq "";
+	}
+	for ([$p1, $v1], [$p2, $v2]) {
+		my ($path, $mnt) = @$_;
+		next unless defined $path && $mnt && $path ne "/";
+		$path =~ s/^\Q$mnt->[0]\E// if $mnt->[0] ne "/";
+		my $f = "$mnt->[1]$path/memory.stat";
+		if (-r $f) { print "$f\n"; exit 0; }
+	}' "$1"
+}
+
+# snapshot DAEMONS INITS NAMES PROCS_FILE CGSTATS: one line
+#   RT_PSS RT_RSS RT_N HTTPD_PSS HTTPD_RSS HTTPD_N ACCEPTED CG_ANON CG_FILE CG_N
 # in one process (forks are dear on a loaded machine). The runtime is
 # DAEMONS and everything under them, the parent of each container init, and
 # processes whose name is one of NAMES; httpd is each init and everything
 # under it, and never counts as runtime. Memory is PSS and RSS in KiB from
 # /proc/PID/smaps_rollup; ACCEPTED is TCP PassiveOpens summed over the inits'
 # network namespaces. PROCS_FILE gets the runtime's memory per process name.
+# CG_ANON and CG_FILE (KiB) sum the anon and file pages charged to the
+# containers' cgroups, whose memory.stat files CGSTATS names (CG_N of them
+# could be read).
 snapshot() {
 	perl -e '
-	my ($daemons, $inits, $names, $out) = @ARGV;
+	my ($daemons, $inits, $names, $out, $cgstats) = @ARGV;
 	my (%ppid, %comm, %kids);
 	opendir(my $d, "/proc") or die "/proc: $!";
 	for my $p (grep { /^\d+$/ } readdir $d) {
@@ -158,23 +213,40 @@ snapshot() {
 		printf $f "%-24s %5s %10s %10s\n", "process", "count", "PSS KiB", "RSS KiB";
 		printf $f "%-24s %5d %10d %10d\n", $_, @{ $by{$_} } for sort keys %by;
 	}
-	print join(" ", @r, @h, $acc), "\n";
+	my @cg = (0, 0, 0);
+	for my $file (split " ", $cgstats) {
+		open(my $f, "<", $file) or next;
+		my %v;
+		while (<$f>) { $v{$1} = $2 if /^(\S+) (\d+)/; }
+		my ($a, $c) = exists $v{total_rss} ? @v{qw(total_rss total_cache)}
+			: exists $v{rss} ? @v{qw(rss cache)} : @v{qw(anon file)};
+		next unless defined $a && defined $c;
+		$cg[0] += $a / 1024; $cg[1] += $c / 1024; $cg[2]++;
+	}
+	printf "%s %d %d %d\n", join(" ", @r, @h, $acc), @cg;
 	' "$@"
 }
 
 # sample RUNTIME PHASE T: one CSV row; sets S_RT_PSS S_RT_RSS S_H_PSS
+# S_CG (the containers' cgroup charge) and S_TOTAL (what the machine pays per
+# container: runtime PSS, fixed part included, plus S_CG, over N) and
+# S_TOTAL_PSS (the same with the containers' PSS for S_CG), in KiB
 sample() {
-	local rt=$1 phase=$2 t=$3 procs="" acc now rate=""
+	local rt=$1 phase=$2 t=$3 procs="" acc now rate="" cg_anon cg_file cg_n
 	# which processes the runtime's memory is made of (the last sample's)
 	[ "$phase" = idle ] || procs=$OUT/procs-$rt-$phase.txt
 	now=$EPOCHREALTIME
-	read -r S_RT_PSS S_RT_RSS S_RT_N S_H_PSS S_H_RSS S_H_N acc < <(snapshot "$DAEMONS" "$INITS" "$NAMES" "$procs")
+	read -r S_RT_PSS S_RT_RSS S_RT_N S_H_PSS S_H_RSS S_H_N acc cg_anon cg_file cg_n \
+		< <(snapshot "$DAEMONS" "$INITS" "$NAMES" "$procs" "$CGSTATS")
+	S_CG=$((cg_anon + cg_file))
+	S_TOTAL=$(((S_RT_PSS + S_CG) / N))
+	S_TOTAL_PSS=$(((S_RT_PSS + S_H_PSS) / N))
 	if [ -n "${LAST_ACC:-}" ]; then
 		rate=$(awk -v a="$acc" -v b="$LAST_ACC" -v t1="$now" -v t0="$LAST_T" \
 			'BEGIN { printf "%.0f", (a - b) / (t1 - t0) }')
 	fi
 	LAST_ACC=$acc LAST_T=$now
-	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate" >>"$OUT/samples.csv"
+	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate,$cg_anon,$cg_file,$cg_n,$S_TOTAL,$S_TOTAL_PSS" >>"$OUT/samples.csv"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
@@ -189,32 +261,43 @@ wait_port() {
 	return 1
 }
 
+# since T0: seconds since $EPOCHREALTIME was T0
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }'; }
+
+# Each runtime has RT_image (the image into its store: not timed), RT_up
+# (create and start N containers: sets T_CREATE, INITS, DAEMONS, NAMES),
+# RT_disk (KiB on disk of all its containers, the shared image layers left
+# out) and RT_down.
+
 # ---- rc ----
 rc_root=$work/rc
 rc_names=()
-rc_up() {
+rc_image() {
 	export RC_ROOT=$rc_root
 	mkdir -p "$RC_ROOT"
-	local have_unpack=0 i name
-	if command -v rc-unpack >/dev/null; then
-		have_unpack=1
-		skopeo copy -q "oci:$layout:httpd" "oci:$RC_ROOT/images:docker.io/rc-bench/httpd:latest"
-	fi
+	skopeo copy -q "oci:$layout:httpd" "oci:$RC_ROOT/images:docker.io/rc-bench/httpd:latest"
+}
+rc_up() {
+	local i name t0=$EPOCHREALTIME
 	for i in $(seq "$N"); do
 		name=$tag-$i
-		if [ $have_unpack = 1 ]; then
-			rc-unpack rc-bench/httpd "$name" >/dev/null
-		else
-			# rc-unpack not merged yet: the same bundle, made by the test helper
-			"$src/tests/helpers/mkbundle" "$RC_ROOT/containers/$name" >/dev/null
-		fi
+		rc-unpack rc-bench/httpd "$name" >/dev/null
 		rc_names+=("$name")
 		rc-net-up --bridge "$RC_BRIDGE" --subnet "$RC_SUBNET" \
 			-p "127.0.0.1:$((PORT_BASE + i)):80" "$name" >/dev/null
 		rc-unshare -d "$name" -- "${HTTPD_CMD[@]}" >/dev/null
 	done
+	T_CREATE=$(since "$t0")
 	INITS=$(for n in "${rc_names[@]}"; do cat "$RC_ROOT/containers/$n/pid"; done | tr '\n' ' ')
 	DAEMONS="" NAMES=""
+}
+# containers/NAME: config, state, upper and work; -x leaves out the rootfs
+# overlay mounted in it (a container made with --copy holds its copy there on
+# the same file system, and it is counted)
+rc_disk() {
+	local n
+	for n in "${rc_names[@]}"; do echo "$rc_root/containers/$n"; done |
+		xargs du -skxc | awk 'END { print $1 }'
 }
 rc_down() {
 	local n p
@@ -237,20 +320,34 @@ pod_dir=$work/podman
 PODMAN=(podman --root "$pod_dir/root" --runroot "$pod_dir/run" --cgroup-manager=cgroupfs
 	--events-backend=file --tmpdir "$pod_dir/tmp")
 pod_used=0
-podman_up() {
-	local i
+podman_image() {
 	pod_used=1
 	mkdir -p "$pod_dir/tmp"
 	skopeo copy -q "oci:$layout:httpd" \
 		"containers-storage:[overlay@$pod_dir/root+$pod_dir/run]localhost/rc-bench/httpd:latest"
+}
+podman_up() {
+	local i t0=$EPOCHREALTIME
 	for i in $(seq "$N"); do
 		"${PODMAN[@]}" run -d --name "$tag-$i" --network=bridge --log-driver=k8s-file \
 			--ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
 			-p "127.0.0.1:$((PORT_BASE + 1000 + i)):80" \
 			localhost/rc-bench/httpd:latest "${HTTPD_CMD[@]}" >/dev/null
 	done
+	T_CREATE=$(since "$t0")
 	INITS=$("${PODMAN[@]}" ps -q | xargs "${PODMAN[@]}" inspect -f '{{.State.Pid}}' | tr '\n' ' ')
 	DAEMONS="" NAMES="podman aardvark-dns"
+}
+# the container's overlay layer (upper, work) and its directories in the root
+# and the run root (config, logs, conmon's pid files)
+podman_disk() {
+	"${PODMAN[@]}" ps -aq --no-trunc |
+		xargs "${PODMAN[@]}" inspect -f '{{.GraphDriver.Data.UpperDir}} {{.ID}}' |
+		while read -r upper id; do
+			echo "${upper%/diff}"
+			echo "$pod_dir/root/overlay-containers/$id"
+			echo "$pod_dir/run/overlay-containers/$id"
+		done | xargs du -skxc 2>/dev/null | awk 'END { print $1 }'
 }
 podman_down() {
 	[ $pod_used = 1 ] || return 0
@@ -266,8 +363,14 @@ DK=("$DOCKER" -H "unix://$dk_dir/docker.sock")
 dk_pid=""
 docker_start() {
 	mkdir -p "$dk_dir"
+	# dockerd uses a bridge other than docker0 only when it exists
+	if ! ip link show "$DOCKER_BRIDGE" >/dev/null 2>&1; then
+		ip link add "$DOCKER_BRIDGE" type bridge
+		ip addr add "$DOCKER_ADDR" dev "$DOCKER_BRIDGE"
+		ip link set "$DOCKER_BRIDGE" up
+	fi
 	dockerd --storage-driver=overlay2 --data-root "$dk_dir/data" --exec-root "$dk_dir/exec" \
-		--pidfile "$dk_dir/dockerd.pid" -H "unix://$dk_dir/docker.sock" \
+		--pidfile "$dk_dir/dockerd.pid" -H "unix://$dk_dir/docker.sock" --bridge "$DOCKER_BRIDGE" \
 		>"$OUT/dockerd.log" 2>&1 &
 	dk_pid=$!
 	local i
@@ -279,14 +382,27 @@ docker_start() {
 	skopeo copy -q --dest-daemon-host "unix://$dk_dir/docker.sock" \
 		"oci:$layout:httpd" docker-daemon:rc-bench/httpd:latest
 }
+docker_image() { :; }   # docker_start loaded it, before the fixed samples
 docker_up() {
-	local i
+	local i t0=$EPOCHREALTIME
 	for i in $(seq "$N"); do
 		"${DK[@]}" run -d --name "$tag-$i" -p "127.0.0.1:$((PORT_BASE + 2000 + i)):80" \
 			rc-bench/httpd:latest "${HTTPD_CMD[@]}" >/dev/null
 	done
+	T_CREATE=$(since "$t0")
 	INITS=$("${DK[@]}" ps -q | xargs "${DK[@]}" inspect -f '{{.State.Pid}}' | tr '\n' ' ')
 	DAEMONS=$dk_pid NAMES=""
+}
+# the container's overlay2 layer (diff, work), its -init layer (/etc/hosts
+# and the like) and containers/ID (config, logs, resolv.conf)
+docker_disk() {
+	"${DK[@]}" ps -aq --no-trunc |
+		xargs "${DK[@]}" inspect -f '{{.GraphDriver.Data.UpperDir}} {{.ID}}' |
+		while read -r upper id; do
+			echo "${upper%/diff}"
+			echo "${upper%/diff}-init"
+			echo "$dk_dir/data/containers/$id"
+		done | xargs du -skxc 2>/dev/null | awk 'END { print $1 }'
 }
 docker_down() {
 	[ -n "$dk_pid" ] || return 0
@@ -294,7 +410,7 @@ docker_down() {
 	ids=$("${DK[@]}" ps -aq 2>/dev/null) || true
 	# shellcheck disable=SC2086
 	if [ -n "$ids" ]; then "${DK[@]}" rm -f $ids >/dev/null 2>&1 || true; fi
-	kill -TERM "$dk_pid" 2>/dev/null
+	kill -TERM "$dk_pid" 2>/dev/null || true
 	local i
 	for i in $(seq 200); do kill -0 "$dk_pid" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$dk_pid" 2>/dev/null || true
@@ -302,11 +418,11 @@ docker_down() {
 	dk_pid=""
 	docker_undo_host
 }
-# What dockerd leaves behind on the host when it stops: docker0, its
+# What dockerd leaves behind on the host when it stops: its bridge, its
 # iptables chains and rules, the FORWARD policy, br_netfilter. Undone only
 # when it was not there before this run.
 docker_undo_host() {
-	undo_chains 'DOCKER' 'docker0'
+	undo_chains 'DOCKER' "$DOCKER_BRIDGE"
 	if [ -n "$fwd_policy" ]; then iptables -P FORWARD "$fwd_policy" || true; fi
 	if [ $had_br_netfilter = 0 ] && [ -d /sys/module/br_netfilter ]; then
 		modprobe -r br_netfilter 2>/dev/null || rmmod br_netfilter 2>/dev/null || true
@@ -316,20 +432,20 @@ docker_undo_host() {
 
 # undo_chains PREFIX IFNAME: the iptables chains PREFIX* in filter and nat,
 # and the rules that jump to them or name IFNAME, that a peer made and left
-# behind; only when there were none before this run.
+# behind, only when there were none before this run; and the link IFNAME
+# when it was not there before.
 undo_chains() {
 	local t rule chain
-	grep -qE "$1|$2" "$work/iptables.before" && return 0
-	for t in filter nat; do
+	grep -qE "$1|$2" "$work/iptables.before" || for t in filter nat; do
 		iptables -t "$t" -S 2>/dev/null | grep -E "^-A .*($1|$2)" | sed 's/^-A/-D/' |
 			while read -r rule; do eval "iptables -t $t $rule" || true; done
 		iptables -t "$t" -S 2>/dev/null | awk -v p="^$1" '$1 == "-N" && $2 ~ p { print $2 }' |
-			while read -r chain; do iptables -t "$t" -F "$chain"; done
+			while read -r chain; do iptables -t "$t" -F "$chain" || true; done
 		iptables -t "$t" -S 2>/dev/null | awk -v p="^$1" '$1 == "-N" && $2 ~ p { print $2 }' |
 			while read -r chain; do iptables -t "$t" -X "$chain" || true; done
 	done
 	if ! grep -qx "$2" "$work/links.before" && ip link show "$2" >/dev/null 2>&1; then
-		ip link del "$2"
+		ip link del "$2" || true
 	fi
 	return 0
 }
@@ -356,7 +472,7 @@ stop_wrk() {
 }
 
 cleanup() {
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM ERR
 	set +e
 	stop_wrk
 	rc_down
@@ -371,16 +487,20 @@ cleanup() {
 	rm -rf --one-file-system "$work"
 }
 trap cleanup EXIT
+# set -e stops the run silently: say where
+set -E
+failed=""
+trap '[ -n "${failed:-}" ] || echo "bench-httpd: failed at line $LINENO: $BASH_COMMAND" >&2; failed=1' ERR
 trap 'exit 130' INT TERM
 
 # ---- one runtime ----
-echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s" >"$OUT/samples.csv"
+echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s,ctr_anon_kib,ctr_file_kib,ctr_cgroups,total_per_ctr_kib,total_pss_per_ctr_kib" >"$OUT/samples.csv"
 echo "runtime,n,duration_s,requests,requests_per_s,non2xx,sock_connect,sock_read,sock_write,sock_timeout" >"$OUT/wrk.csv"
 : >"$OUT/summary.rows"
 
 run_one() {
-	local rt=$1 base i t fixed=0 idle t_start rps errs
-	DAEMONS="" INITS="" NAMES=""
+	local rt=$1 base i t fixed=0 fixed_rss=0 t_start rps errs start cg_found
+	DAEMONS="" INITS="" NAMES="" CGSTATS=""
 	case $rt in rc) base=$PORT_BASE ;; podman) base=$((PORT_BASE + 1000)) ;; docker) base=$((PORT_BASE + 2000)) ;; esac
 
 	# fixed: what the runtime holds with no container running
@@ -398,21 +518,24 @@ run_one() {
 		done
 		fixed=$(awk '{ print $1 }' "$work/fixed" | median)
 		fixed_rss=$(awk '{ print $2 }' "$work/fixed" | median)
-	else
-		fixed=0 fixed_rss=0
 	fi
+	"${rt}_image"
 
-	log "$rt: starting $N httpd containers"
+	log "$rt: creating and starting $N httpd containers"
 	t=$EPOCHREALTIME
 	"${rt}_up"
 	for i in $(seq "$N"); do wait_port $((base + i)); done
 	local t_up
-	t_up=$(awk -v a="$t" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.2f", b - a }')
-	log "$rt: $N containers answer after ${t_up}s; inits: $INITS"
+	t_up=$(since "$t")
+	log "$rt: $N containers created and started in ${T_CREATE}s, answering after ${t_up}s; inits: $INITS"
+	CGSTATS=$(for p in $INITS; do cg_memstat "$p"; done | sort -u | tr '\n' ' ')
+	cg_found=$(wc -w <<<"$CGSTATS")
+	[ "$cg_found" = "$N" ] ||
+		log "$rt: WARNING: the memory cgroup of $cg_found of $N containers found: the cgroup figures are partial"
 	sleep 2
 	LAST_ACC=""
 	sample "$rt" idle 0
-	idle=$S_RT_PSS
+	start=$S_TOTAL
 
 	log "$rt: wrk for $DURATION, $WRK_CONNS connections per container"
 	mkdir -p "$work/wrk-$rt"
@@ -431,7 +554,7 @@ run_one() {
 		for p in "${wrk_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 		[ $alive = 1 ] || break
 		sample "$rt" load "$t"
-		echo "$S_RT_PSS $S_RT_RSS $S_H_PSS" >>"$work/load-$rt"
+		echo "$S_RT_PSS $S_RT_RSS $S_H_PSS $S_CG $S_TOTAL $S_TOTAL_PSS" >>"$work/load-$rt"
 	done
 	for p in "${wrk_pids[@]}"; do wait "$p" || true; done
 	wrk_pids=()
@@ -448,15 +571,23 @@ run_one() {
 	IFS=, read -r _ _ _ _ rps non sc sr sw st < <(tail -1 "$OUT/wrk.csv")
 	errs=$((non + sc + sr + sw + st))
 
-	local load load_rss load_h perc
+	local load load_rss load_h load_cg total total_pss perc end disk
 	load=$(awk '{ print $1 }' "$work/load-$rt" | median)
 	load_rss=$(awk '{ print $2 }' "$work/load-$rt" | median)
 	load_h=$(awk '{ print $3 }' "$work/load-$rt" | median)
+	load_cg=$(awk '{ print $4 }' "$work/load-$rt" | median)
+	total=$(awk '{ print $5 }' "$work/load-$rt" | median)
+	total_pss=$(awk '{ print $6 }' "$work/load-$rt" | median)
+	[ -s "$work/load-$rt" ] || { log "$rt: no sample under load (DURATION < INTERVAL?)"; total=0; }
+	end=$(tail -1 "$work/load-$rt" | awk '{ print $5 + 0 }')
 	perc=$(awk -v l="$load" -v f="$fixed" -v n="$N" 'BEGIN { printf "%.0f", (l - f) / n }')
-	local first last
-	first=$(head -1 "$work/load-$rt" | awk '{ print $1 }')
-	last=$(tail -1 "$work/load-$rt" | awk '{ print $1 }')
-	echo "$rt $N $fixed $fixed_rss $idle $load $load_rss $perc $load_h $rps $errs $first $last $t_up" >>"$OUT/summary.rows"
+	disk=$("${rt}_disk")
+	log "$rt: ${disk} KiB on disk for $N containers (shared layers left out)"
+	# one row: runtime n fixed fixed_rss runtime_pss runtime_rss rt_per_ctr
+	#   cgroup_per_ctr httpd_pss_per_ctr total_per_ctr start end rps errs
+	#   t_create t_up disk_per_ctr total_pss_per_ctr
+	echo "$rt $N $fixed $fixed_rss $load $load_rss $perc $((load_cg / N)) $((load_h / N)) $total" \
+		"$start $end $rps $errs $T_CREATE $t_up $((disk / N)) $total_pss" >>"$OUT/summary.rows"
 
 	log "$rt: stopping"
 	"${rt}_down"
@@ -468,60 +599,78 @@ done
 
 # ---- the table ----
 {
-	printf 'httpd suite: N=%d busybox httpd containers per runtime, wrk %s, %d connections each, samples every %ss\n' \
+	printf 'httpd suite: N=%d busybox httpd containers per runtime, wrk %s, %d connections each, samples every %ss\n\n' \
 		"$N" "$DURATION" "$WRK_CONNS" "$INTERVAL"
-	printf 'runtime memory = PSS of the runtime'"'"'s own processes (KiB; medians of the samples under load)\n\n'
-	printf '%-7s %10s %10s %12s %10s %12s %10s %11s %8s %12s\n' runtime fixed idle+N load-PSS load-RSS \
-		per-ctr httpd-PSS requests/s failed "first->last"
-	awk '{ printf "%-7s %10d %10d %12d %10d %12d %10d %11d %8d %6d->%d\n", $1, $3, $5, $6, $7, $8, $9, $10, $11, $12, $13 }' \
+	printf 'memory per container, KiB (medians of the samples under load; start and end: total/ctr\n'
+	printf 'with all N up before the load, and at the last sample under load)\n'
+	printf '%-7s %9s %8s %10s %8s %9s %9s %9s %13s %11s %7s\n' runtime fixed rt/ctr cgroup/ctr pss/ctr \
+		total/ctr start end total-pss/ctr requests/s failed
+	awk '{ printf "%-7s %9d %8d %10d %8d %9d %9d %9d %13d %11d %7d\n", $1, $3, $7, $8, $9, $10, $11, $12, $18, $13, $14 }' \
 		"$OUT/summary.rows"
 	echo
-	awk '{ per[$1] = $8; rps[$1] = $10; up[$1] = $14 } END {
+	printf '%-7s %16s %12s %14s %14s\n' runtime "create+start(s)" "per ctr(ms)" "answering(s)" "disk/ctr(KiB)"
+	awk '{ printf "%-7s %16.2f %12.0f %14.2f %14d\n", $1, $15, $15 * 1000 / $2, $16, $17 }' "$OUT/summary.rows"
+	echo
+	awk '{ per[$1] = $7; tot[$1] = $10; rps[$1] = $13 } END {
 		if ("rc" in per && per["rc"] > 0) {
-			if ("podman" in per) printf "podman/rc overhead per container: %.1fx (aim >= 10)\n", per["podman"] / per["rc"]
-			if ("docker" in per) printf "docker/rc overhead per container: %.1fx (aim >= 50)\n", per["docker"] / per["rc"]
+			if ("podman" in per) printf "podman/rc runtime per container: %.1fx (aim >= 10)\n", per["podman"] / per["rc"]
+			if ("docker" in per) printf "docker/rc runtime per container: %.1fx (aim >= 50)\n", per["docker"] / per["rc"]
+		}
+		if ("rc" in tot && tot["rc"] > 0) {
+			if ("podman" in tot) printf "podman/rc total per container: %.2fx\n", tot["podman"] / tot["rc"]
+			if ("docker" in tot) printf "docker/rc total per container: %.2fx\n", tot["docker"] / tot["rc"]
 		}
 		if ("rc" in rps && "docker" in rps && rps["docker"] > 0)
 			printf "rc/docker requests/s: %.2f (aim >= 1)\n", rps["rc"] / rps["docker"]
 		if ("rc" in rps && "podman" in rps && rps["podman"] > 0)
 			printf "rc/podman requests/s: %.2f\n", rps["rc"] / rps["podman"]
-		for (r in up) printf "%s: %d containers up and answering in %.2f s\n", r, '"$N"', up[r]
 	}' "$OUT/summary.rows"
 	echo
-	echo "fixed: 0 containers running (docker: dockerd + containerd idle, image loaded); idle+N: all"
-	echo "N up, before load; per-ctr = (load-PSS - fixed) / N; first->last: runtime PSS at the first"
-	echo "and last sample under load (growth); failed = non-2xx + socket errors (wrk)."
-	echo "2 cores: wrk, the servers and the runtimes share them, the load generator competes."
+	echo "fixed: the runtime's PSS with 0 containers (docker: dockerd + containerd idle, image"
+	echo "loaded). rt/ctr = (runtime PSS - fixed) / N: rc's monitors, podman's conmons, docker's"
+	echo "shims, proxies and daemon growth. cgroup/ctr: anon + file pages charged to the"
+	echo "containers' cgroups / N. pss/ctr: PSS of the containers' processes / N. total/ctr ="
+	echo "(runtime PSS, fixed included, + cgroup charge) / N: what the machine pays per container."
+	echo "A page is charged to the cgroup that first touched it: the image's page cache (the busybox"
+	echo "binary) is charged to whoever wrote the layer, not to the containers, and shows in pss/ctr"
+	echo "rather than cgroup/ctr; total-pss/ctr = (runtime PSS + containers' PSS) / N counts it."
+	echo "create+start: the N create and start commands, the image already stored; answering:"
+	echo "until all N answer HTTP. disk/ctr: the container's own files, shared layers left out."
+	echo "failed = non-2xx + socket errors (wrk). 2 cores: wrk, the servers and the runtimes"
+	echo "share them, the load generator competes."
 } | tee "$OUT/summary.txt"
 
 # ---- the plot ----
 gp="$OUT/plot.gp"
 {
-	echo "set terminal pngcairo size 1200,900 noenhanced"
+	echo "set terminal pngcairo size 1200,1200 noenhanced"
 	echo "set output '$OUT/httpd.png'"
 	echo "set datafile separator ','"
-	echo "set multiplot layout 2,1 title 'httpd suite: $N containers per runtime, wrk $DURATION'"
+	echo "set multiplot layout 3,1 title 'httpd suite: $N containers per runtime, wrk $DURATION'"
 	echo "set grid; set key outside right; set xrange [0:*]"
-	echo "set logscale y"
-	echo "set xlabel 'seconds under load'; set ylabel 'runtime PSS (MiB, log)'"
-	printf "plot "
-	sep=""
-	for rt in $RUNTIMES; do
-		printf "%s'%s' using ((strcol(1) eq '%s' && strcol(3) eq 'load') ? \$4 : 1/0):(\$5/1024) with linespoints title '%s runtime'" \
-			"$sep" "$OUT/samples.csv" "$rt" "$rt"
-		sep=", "
-	done
-	echo
-	echo "unset logscale y"
+	# plot_rt COLUMN-EXPRESSION TITLE-SUFFIX: one line per runtime, the
+	# sample with all N up (t = 0) and those under load
+	plot_rt() {
+		local rt sep=""
+		printf "plot "
+		for rt in $RUNTIMES; do
+			printf "%s'%s' using ((strcol(1) eq '%s' && strcol(3) ne 'fixed') ? \$4 : 1/0):(%s) with linespoints title '%s%s'" \
+				"$sep" "$OUT/samples.csv" "$rt" "$1" "$rt" "$2"
+			sep=", "
+		done
+		echo
+	}
+	# log scales: docker's daemons are 2 orders of magnitude above the others
+	echo "set logscale y; set yrange [10:*]"
+	echo "set xlabel 'seconds under load (0: all up, before the load)'"
+	echo "set ylabel 'total memory per container (KiB, log)'"
+	plot_rt "\$15" ''
+	echo "set yrange [0.1:*]"
+	echo "set ylabel 'runtime PSS (MiB, log)'"
+	plot_rt "\$5/1024" ' runtime'
+	echo "unset logscale y; set yrange [0:*]"
 	echo "set ylabel 'requests/s (accepted connections)'"
-	printf "plot "
-	sep=""
-	for rt in $RUNTIMES; do
-		printf "%s'%s' using ((strcol(1) eq '%s' && strcol(3) eq 'load') ? \$4 : 1/0):11 with linespoints title '%s'" \
-			"$sep" "$OUT/samples.csv" "$rt" "$rt"
-		sep=", "
-	done
-	echo
+	plot_rt "\$11" ''
 	echo "unset multiplot"
 } >"$gp"
 gnuplot "$gp"
