@@ -70,7 +70,8 @@ EOF
 
 @test "every program has a man page, and each page refers to rc(7)" {
 	[ -f "$RC_SRC/man/rc.7" ]
-	for c in "$RC_SRC"/cmd/rc-*.c; do
+	# a program of one file (cmd/rc-NAME.c) or of a directory (cmd/rc-NAME/)
+	for c in "$RC_SRC"/cmd/rc-*.c "$RC_SRC"/cmd/rc-*/; do
 		p=$(basename "$c" .c)
 		[ -f "$RC_SRC/man/$p.1" ] || { echo "no man/$p.1"; false; }
 		grep -q 'BR rc (7)' "$RC_SRC/man/$p.1" || { echo "man/$p.1 does not refer to rc(7)"; false; }
@@ -83,5 +84,10 @@ EOF
 		started exit finished restarts restarting stopping log health oom layers upper work security options \
 		seccomp.bpf; do
 		grep -qE "^\\.B(R)? $f( |\$)" "$RC_SRC/man/rc.7" || { echo "rc(7) lacks $f"; false; }
+	done
+	# and what rc-oci writes under its --root (lib/oci/state.h)
+	for f in $(sed -n 's/^#define RC_OCI_\(STATE\|CONFIG\|START\) "\(.*\)"$/\2/p' "$RC_SRC/lib/oci/state.h") \
+		'seccomp\\- HASH .bpf'; do
+		grep -qE "^\\.B(R|I)? $f( |\$)" "$RC_SRC/man/rc.7" || { echo "rc(7) lacks rc-oci's $f"; false; }
 	done
 }

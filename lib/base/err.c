@@ -59,10 +59,25 @@ void rc_err_print(const char *prog, const struct rc_err *e)
 	fprintf(stderr, "%s: %s\n", prog, e && e->msg[0] ? e->msg : "unknown error");
 }
 
+static void (*warn_sink)(const char *msg);
+
+void rc_warn_set_sink(void (*sink)(const char *msg))
+{
+	warn_sink = sink;
+}
+
 void rc_warn(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (warn_sink) {
+		char msg[RC_ERR_MSG_MAX];
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof msg, fmt, ap);
+		va_end(ap);
+		warn_sink(msg);
+		return;
+	}
 	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -40,6 +40,10 @@ void rc_err_print(const char *prog, const struct rc_err *e);
  * from. */
 void rc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Send every later rc_warn message to sink instead of stderr (rc-oci: its
+ * --log file, since its stderr may be a container's). */
+void rc_warn_set_sink(void (*sink)(const char *msg));
+
 /* rc_warn of e's message. */
 void rc_err_warn(const struct rc_err *e);
 

@@ -50,6 +50,24 @@ const char *rc_cgroup_path(const struct rc_cgroup *cg)
 	return cg && cg->n ? cg->h[0].dir : "";
 }
 
+size_t rc_cgroup_count(const struct rc_cgroup *cg)
+{
+	return cg ? cg->n : 0;
+}
+
+const char *rc_cgroup_dir(const struct rc_cgroup *cg, size_t i, const char **ret_ctrls)
+{
+	if (ret_ctrls)
+		*ret_ctrls = cg->h[i].ctrls;
+	return cg->h[i].dir;
+}
+
+int rc_cgroup_version_of(const struct rc_cgroup *cg)
+{
+	return cg->version;
+}
+
+
 static int write_str(const char *dir, const char *file, const char *val, struct rc_err *e)
 {
 	char path[PATH_MAX];
@@ -140,6 +158,37 @@ static int make_dir(const char *dir, bool cpuset, struct rc_err *e)
 	return 0;
 }
 
+static int v2_enable(const char *dir, const char *avail, struct rc_err *e);
+
+/* Make every level of rel (relative, '/'-separated) below mnt but the
+ * last, as make_dir does (v2: each also hands the controllers on); *ret
+ * gets mnt/rel. */
+static int make_parents(const char *mnt, const char *rel, bool cpuset, const char *v2_avail,
+			char **ret, struct rc_err *e)
+{
+	char dir[PATH_MAX];
+	size_t n = (size_t)snprintf(dir, sizeof dir, "%s", mnt);
+
+	for (const char *p = rel; ; ) {
+		const char *slash = strchr(p, '/');
+		if (!slash)
+			break;
+		if (slash > p) {
+			if (n + (size_t)(slash - p) + 2 >= sizeof dir)
+				return rc_errf(e, ENAMETOOLONG, "cgroup %s/%s", mnt, rel);
+			n += (size_t)snprintf(dir + n, sizeof dir - n, "/%.*s", (int)(slash - p), p);
+			if (make_dir(dir, cpuset, e) < 0)
+				return -1;
+			if (v2_avail && v2_enable(dir, v2_avail, e) < 0)
+				return -1;
+		}
+		p = slash + 1;
+	}
+	if (asprintf(ret, "%s/%s", mnt, rel) < 0)
+		return rc_errf(e, ENOMEM, "allocating");
+	return 0;
+}
+
 static int v1_limits(const struct hier *h, const struct rc_limits *l, struct rc_err *e)
 {
 	if (has_ctrl(h->ctrls, "memory") && l->memory > 0) {
@@ -183,8 +232,53 @@ static int v1_devices(const struct hier *h, const struct rc_cgroup_devices *d, s
 	return 0;
 }
 
+/* The caller's own cgroup in the hierarchy holding the controllers ctrls
+ * (v1) or in the unified one (ctrls NULL), from /proc/self/cgroup, without
+ * its leading '/': "" at the root. */
+static int own_cgroup(const char *ctrls, char *out, size_t len, struct rc_err *e)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[4096];
+
+	if (!f)
+		return rc_errf(e, errno, "reading /proc/self/cgroup");
+	while (fgets(line, sizeof line, f)) {
+		char *list = strchr(line, ':'), *path = list ? strchr(list + 1, ':') : NULL;
+		if (!path)
+			continue;
+		*path++ = '\0';
+		list++;
+		path[strcspn(path, "\n")] = '\0';
+		char first[64];
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(list, ","), list);
+		bool match = ctrls ? *first && has_ctrl(ctrls, first) : !*list;
+		if (match) {
+			snprintf(out, len, "%s", path + (*path == '/'));
+			return 0;
+		}
+	}
+	return rc_errf(e, ENOENT, "finding our own cgroup (%s) in /proc/self/cgroup", ctrls ? ctrls : "unified");
+}
+
+/* path as given (absolute: below each hierarchy's root; relative: below
+ * the caller's own cgroup there) as a path relative to the hierarchy's
+ * mount, into out. */
+static int place(const char *path, bool relative, const char *ctrls, char *out, size_t len,
+		 struct rc_err *e)
+{
+	char own[PATH_MAX] = "";
+
+	if (relative && own_cgroup(ctrls, own, sizeof own, e) < 0)
+		return -1;
+	while (*path == '/')
+		path++;
+	if ((size_t)snprintf(out, len, "%s%s%s", own, *own ? "/" : "", path) >= len)
+		return rc_errf(e, ENAMETOOLONG, "cgroup path %s", path);
+	return 0;
+}
+
 /* Every v1 hierarchy mounted directly below base, from mountinfo. */
-static int v1_create(struct rc_cgroup *cg, const char *base, const char *name,
+static int v1_create(struct rc_cgroup *cg, const char *base, const char *path, bool relative,
 		     const struct rc_limits *l, const struct rc_cgroup_devices *d, struct rc_err *e)
 {
 	_cleanup_fclose_ FILE *mi = fopen("/proc/self/mountinfo", "re");
@@ -208,17 +302,16 @@ static int v1_create(struct rc_cgroup *cg, const char *base, const char *name,
 		/* Named hierarchies (name=systemd) hold no controller. */
 		if (has_ctrl(opts, "none") || strstr(opts, "name="))
 			continue;
-		char parent[PATH_MAX + 8];
-		snprintf(parent, sizeof parent, "%s/rc", mnt);
+		char rel[PATH_MAX];
 		bool cpuset = has_ctrl(opts, "cpuset");
-		if (make_dir(parent, cpuset, e) < 0)
+		if (place(path, relative, opts, rel, sizeof rel, e) < 0 ||
+		    make_parents(mnt, rel, cpuset, NULL, &h->dir, e) < 0)
 			return -1;
-		if (asprintf(&h->dir, "%s/%s", parent, name) < 0)
-			return rc_errf(e, ENOMEM, "allocating");
 		if (rmdir(h->dir) < 0 && errno != ENOENT) { /* a stale one from a crash */
 			int err = errno;
+			rc_errf(e, err, "cgroup %s already exists and is in use", h->dir);
 			free(h->dir);
-			return rc_errf(e, err, "cgroup %s/%s already exists and is in use", parent, name);
+			return -1;
 		}
 		if (make_dir(h->dir, cpuset, e) < 0) {
 			free(h->dir);
@@ -250,28 +343,27 @@ static int v2_enable(const char *dir, const char *avail, struct rc_err *e)
 	return 0;
 }
 
-static int v2_create(struct rc_cgroup *cg, const char *base, const char *name,
+static int v2_create(struct rc_cgroup *cg, const char *base, const char *path, bool relative,
 		     const struct rc_limits *l, const struct rc_cgroup_devices *d, struct rc_err *e)
 {
 	_cleanup_free_ char *avail = NULL;
 	_cleanup_close_ int bfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	char parent[PATH_MAX], buf[64];
+	char rel[PATH_MAX], buf[64];
 	struct hier *h = &cg->h[0];
 
 	if (bfd < 0)
 		return rc_errf(e, errno, "opening %s", base);
 	if (rc_read_file_at(bfd, "cgroup.controllers", 4096, &avail, NULL, e) < 0)
 		return -1;
-	snprintf(parent, sizeof parent, "%s/rc", base);
-	if (v2_enable(base, avail, e) < 0 || make_dir(parent, false, e) < 0 ||
-	    v2_enable(parent, avail, e) < 0)
+	if (place(path, relative, NULL, rel, sizeof rel, e) < 0)
 		return -1;
-	if (asprintf(&h->dir, "%s/%s", parent, name) < 0)
-		return rc_errf(e, ENOMEM, "allocating");
+	if ((!relative && v2_enable(base, avail, e) < 0) || make_parents(base, rel, false, avail, &h->dir, e) < 0)
+		return -1;
 	if (rmdir(h->dir) < 0 && errno != ENOENT && errno != ENOTEMPTY) {
 		int err = errno;
+		rc_errf(e, err, "cgroup %s already exists and is in use", h->dir);
 		free(h->dir);
-		return rc_errf(e, err, "cgroup %s/%s already exists and is in use", parent, name);
+		return -1;
 	}
 	if (make_dir(h->dir, false, e) < 0) {
 		free(h->dir);
@@ -307,13 +399,24 @@ int rc_cgroup_create(const char *base, int version, const char *name,
 		     const struct rc_limits *lim, const struct rc_cgroup_devices *dev,
 		     struct rc_cgroup **ret, struct rc_err *e)
 {
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof path, "/rc/%s", name);
+	return rc_cgroup_create_path(base, version, path, false, lim, dev, ret, e);
+}
+
+int rc_cgroup_create_path(const char *base, int version, const char *path, bool relative,
+			  const struct rc_limits *lim, const struct rc_cgroup_devices *dev,
+			  struct rc_cgroup **ret, struct rc_err *e)
+{
 	struct rc_cgroup *cg = calloc(1, sizeof *cg);
 	int r;
 
 	if (!cg)
 		return rc_errf(e, ENOMEM, "allocating");
 	cg->version = version ? version : rc_cgroup_version(base);
-	r = cg->version == 2 ? v2_create(cg, base, name, lim, dev, e) : v1_create(cg, base, name, lim, dev, e);
+	r = cg->version == 2 ? v2_create(cg, base, path, relative, lim, dev, e)
+			     : v1_create(cg, base, path, relative, lim, dev, e);
 	if (r < 0) {
 		remove_dirs(cg);
 		cg_free(cg);
@@ -321,6 +424,12 @@ int rc_cgroup_create(const char *base, int version, const char *name,
 	}
 	*ret = cg;
 	return 0;
+}
+
+void rc_cgroup_forget(struct rc_cgroup *cg)
+{
+	if (cg)
+		cg_free(cg);
 }
 
 int rc_cgroup_enter(struct rc_cgroup *cg, pid_t pid, struct rc_err *e)

@@ -4,6 +4,7 @@
 #ifndef RC_CGROUPS_H
 #define RC_CGROUPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -37,6 +38,23 @@ int rc_cgroup_version(const char *base);
 int rc_cgroup_create(const char *base, int version, const char *name,
 		     const struct rc_limits *lim, const struct rc_cgroup_devices *dev,
 		     struct rc_cgroup **ret, struct rc_err *e);
+
+/* The same for a cgroup at path (rc-oci's cgroupsPath): absolute, below
+ * each hierarchy's root ("/docker/ID"), or with relative set below the
+ * caller's own cgroup in each hierarchy; missing levels are made. */
+int rc_cgroup_create_path(const char *base, int version, const char *path, bool relative,
+			  const struct rc_limits *lim, const struct rc_cgroup_devices *dev,
+			  struct rc_cgroup **ret, struct rc_err *e);
+
+/* The directories of cg: how many, and the i-th with (v1) its hierarchy's
+ * controllers, comma-separated (v2: those available). */
+size_t rc_cgroup_count(const struct rc_cgroup *cg);
+const char *rc_cgroup_dir(const struct rc_cgroup *cg, size_t i, const char **ret_ctrls);
+/* 1 or 2. */
+int rc_cgroup_version_of(const struct rc_cgroup *cg);
+
+/* Free cg and leave its directories to whoever removes them later. */
+void rc_cgroup_forget(struct rc_cgroup *cg);
 
 /* Move pid (its whole thread group) into the container's cgroup(s). */
 int rc_cgroup_enter(struct rc_cgroup *cg, pid_t pid, struct rc_err *e);

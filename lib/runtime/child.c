@@ -120,12 +120,15 @@ static int resolve_user(const struct rc_run *r, struct rc_user *u, struct rc_err
 	return 0;
 }
 
-static int fill_env(const struct rc_run *r, const struct rc_user *u, struct rc_err *e)
+static int fill_env(const struct rc_child *c, const struct rc_user *u, struct rc_err *e)
 {
+	const struct rc_run *r = c->r;
 	struct rc_spec *s = r->spec;
 	char *kv = NULL;
 	int rr = 0;
 
+	if (c->plain_env) /* runc's: nothing but HOME is added */
+		goto home;
 	if (!rc_env_get(s->env, "PATH"))
 		rr = rc_env_set(&s->env, "PATH=" RC_DEFAULT_PATH, e);
 	if (!rr && !rc_env_get(s->env, "HOSTNAME") && s->hostname) {
@@ -136,6 +139,7 @@ static int fill_env(const struct rc_run *r, const struct rc_user *u, struct rc_e
 	}
 	if (!rr && r->tty && !rc_env_get(s->env, "TERM"))
 		rr = rc_env_set(&s->env, "TERM=xterm", e);
+home:
 	if (!rr && !rc_env_get(s->env, "HOME")) {
 		if (asprintf(&kv, "HOME=%s", u->home[0] ? u->home : "/") < 0)
 			return rc_errf(e, ENOMEM, "allocating");
@@ -222,8 +226,9 @@ static int absolute(const char *cmd, char *out, size_t len)
 	return snprintf(out, len, "%s/%s", strcmp(cwd, "/") ? cwd : "", cmd) < (int)len ? 0 : -1;
 }
 
-/* Try one candidate; false when it is not there (ENOENT and the like). */
-static bool try_exec(int rootfd, const char *cand, char **argv, char **envp, int *err)
+/* Try one candidate; false when it is not there (ENOENT and the like).
+ * dry: only whether it could run (*err 0), as the exec would find it. */
+static bool try_exec(int rootfd, const char *cand, char **argv, char **envp, bool dry, int *err)
 {
 	char abs[PATH_MAX];
 	_cleanup_close_ int fd = -1;
@@ -242,6 +247,10 @@ static bool try_exec(int rootfd, const char *cand, char **argv, char **envp, int
 		*err = EACCES;
 		return true;
 	}
+	if (dry) {
+		*err = faccessat(fd, "", X_OK, AT_EMPTY_PATH | AT_EACCESS) < 0 ? errno : 0;
+		return true;
+	}
 	exec_fd(fd, argv, envp);
 	*err = errno;
 	return true;
@@ -250,15 +259,18 @@ static bool try_exec(int rootfd, const char *cand, char **argv, char **envp, int
 /* Exec the command, found inside the container's root as execvp would look
  * it up (a name without '/' in PATH) but by descriptor: an exec path, a
  * PATH entry or a symlink can never lead out of the root. Returns only on
- * failure: 127 when nothing was found, 126 when it cannot be run. */
-static int exec_command(int rootfd, char **argv, char **envp, struct rc_err *e)
+ * failure: 127 when nothing was found, 126 when it cannot be run; dry:
+ * 0 when there is something to run (rc-oci's create tells it early). */
+static int exec_command(int rootfd, char **argv, char **envp, bool dry, struct rc_err *e)
 {
 	const char *cmd = argv[0], *path = rc_env_get(envp, "PATH");
 	bool denied = false;
 	int err = ENOENT;
 
 	if (strchr(cmd, '/')) {
-		try_exec(rootfd, cmd, argv, envp, &err);
+		try_exec(rootfd, cmd, argv, envp, dry, &err);
+		if (dry && !err)
+			return 0;
 		rc_errf(e, err, "exec: \"%s\"", cmd);
 		return err == ENOENT ? 127 : 126;
 	}
@@ -268,7 +280,9 @@ static int exec_command(int rootfd, char **argv, char **envp, struct rc_err *e)
 		char cand[PATH_MAX];
 
 		if ((size_t)snprintf(cand, sizeof cand, "%.*s/%s", (int)n, n ? p : ".", cmd) < sizeof cand &&
-		    try_exec(rootfd, cand, argv, envp, &err)) {
+		    try_exec(rootfd, cand, argv, envp, dry, &err)) {
+			if (dry && !err)
+				return 0;
 			if (err != EACCES && err != ENOENT && err != ENOTDIR && err != ELOOP)
 				break; /* found, and it failed for a reason of its own */
 			denied = denied || err == EACCES;
@@ -335,11 +349,14 @@ static int prepare_exec(struct rc_child *c)
 	struct rc_spec *s = r->spec;
 	struct rc_user u = { 0 };
 	struct rc_err e = { 0 };
-	int rootfd;
+	int rootfd, status;
+	int keep[] = { c->l->report_wr, c->keep_fd[0], c->keep_fd[1] };
 
-	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(r, &u, &e) < 0)
+	if (set_rlimits(s, &e) < 0 || resolve_user(r, &u, &e) < 0 || fill_env(c, &u, &e) < 0)
 		rc_child_fail(c, 125, &e);
-	rc_close_fds_except(3, &c->l->report_wr, 1);
+	rc_close_fds_except(3 + c->preserve_fds, keep, 3);
+	for (int fd = 3; fd < 3 + c->preserve_fds; fd++)
+		fcntl(fd, F_SETFD, 0); /* handed to the process */
 	rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0) {
 		rc_errf(&e, errno, "opening the container's root");
@@ -354,12 +371,19 @@ static int prepare_exec(struct rc_child *c)
 	if (change_user(s, &u, &e) < 0)
 		rc_child_fail(c, 125, &e);
 	rc_user_free(&u);
-	if (c->seccomp && s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
-		rc_child_fail(c, 125, &e);
 	if (!s->args || !s->args[0]) {
 		rc_errf(&e, 0, "no command given and the config has none");
 		rc_child_fail(c, 125, &e);
 	}
+	if (c->ops && c->ops->before_exec) {
+		/* A command that is not there is told now, not after a wait. */
+		if ((status = exec_command(rootfd, s->args, s->env, true, &e)) != 0)
+			rc_child_fail(c, status, &e);
+		if (c->ops->before_exec(c, &e) < 0)
+			rc_child_fail(c, 125, &e);
+	}
+	if (c->seccomp && s->no_new_privs && rc_seccomp_load(c->seccomp, &e) < 0)
+		rc_child_fail(c, 125, &e);
 	return rootfd;
 }
 
@@ -397,15 +421,17 @@ static int new_session_keyring(struct rc_err *e)
  * set-up still needs stays. */
 static void close_runtime_fds(const struct rc_child *c)
 {
-	int keep[RC_NS_MAX + 3];
+	int keep[RC_NS_MAX + 5];
 	size_t n = 0;
 
 	keep[n++] = c->l->report_wr;
 	keep[n++] = c->l->null_fd;
 	keep[n++] = c->l->tty_sock;
+	keep[n++] = c->keep_fd[0];
+	keep[n++] = c->keep_fd[1];
 	for (int k = 0; k < RC_NS_MAX; k++)
 		keep[n++] = c->ns_fd[k];
-	rc_close_fds_except(3, keep, n);
+	rc_close_fds_except(3 + c->preserve_fds, keep, n);
 }
 
 /* Wait for the parent's go (given once we are in the container's cgroup)
@@ -432,16 +458,35 @@ _Noreturn void rc_child_exec(struct rc_child *c)
 	struct rc_err e = { 0 };
 	int rootfd, status;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (!c->detached)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	reset_signals();
 	go_and_join(c);
 	close_runtime_fds(c);
-	if (new_session_keyring(&e) < 0)
+	if (!c->keep_keyring && new_session_keyring(&e) < 0)
 		rc_child_fail(c, 125, &e);
 	take_stdio(c, false);
 	rootfd = prepare_exec(c);
-	status = exec_command(rootfd, s->args, s->env, &e);
+	status = exec_command(rootfd, s->args, s->env, false, &e);
 	rc_child_fail(c, status, &e);
+}
+
+static int fs_before_pivot(void *arg, int rootfd, struct rc_err *e)
+{
+	struct rc_child *c = arg;
+
+	return c->ops->before_pivot(c, rootfd, e);
+}
+
+int rc_child_check_sysctls(const struct rc_spec *s, bool own_net, bool own_ipc, struct rc_err *e)
+{
+	for (char **kv = s->sysctl; kv && *kv; kv++) {
+		bool net = !strncmp(*kv, "net.", 4);
+		if ((net && !own_net) || (!net && !own_ipc))
+			return rc_errf(e, 0, "sysctl %.*s: the container shares the host's %s namespace",
+				       (int)strcspn(*kv, "="), *kv, net ? "network" : "IPC");
+	}
+	return 0;
 }
 
 _Noreturn void rc_child_main(struct rc_child *c)
@@ -454,7 +499,8 @@ _Noreturn void rc_child_main(struct rc_child *c)
 	struct rc_fs fs = { .rootfs = r->rootfs, .bundle = r->bundle, .spec = s };
 
 	reset_signals();
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (!c->detached)
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* Not dumpable while the runtime's memory is ours: no process of the
 	 * container may open /proc/1/exe or /proc/1/mem of us. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -462,11 +508,21 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		_exit(125); /* the parent is gone */
 	close(c->l->go_rd);
 	close_runtime_fds(c);
-	if (new_session_keyring(&e) < 0)
+	if (!c->keep_keyring && new_session_keyring(&e) < 0)
 		rc_child_fail(c, 125, &e);
+	if (c->fs_opts) {
+		fs.root_propagation = c->fs_opts->root_propagation;
+		fs.no_pivot = c->fs_opts->no_pivot;
+		fs.cgroup_dirs = c->fs_opts->cgroup_dirs;
+	}
+	if (c->ops && c->ops->before_pivot) {
+		fs.before_pivot = fs_before_pivot;
+		fs.arg = c;
+	}
 
+	/* A pid namespace to share was entered at the clone (rc_clone). */
 	for (int k = 0; k < RC_NS_MAX; k++)
-		if (c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_names[k].clone_flag) < 0) {
+		if (k != RC_NS_PID && c->ns_fd[k] >= 0 && setns(c->ns_fd[k], rc_ns_names[k].clone_flag) < 0) {
 			rc_errf(&e, errno, "joining the %s namespace", rc_ns_names[k].oci);
 			rc_child_fail(c, 125, &e);
 		}
@@ -509,6 +565,6 @@ _Noreturn void rc_child_main(struct rc_child *c)
 		}
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	}
-	status = exec_command(rootfd, s->args, s->env, &e);
+	status = exec_command(rootfd, s->args, s->env, false, &e);
 	rc_child_fail(c, status, &e);
 }

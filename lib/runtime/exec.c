@@ -6,6 +6,7 @@
 #include "lifecycle/options.h"
 #include "runtime/cgroups.h"
 #include "runtime/child.h"
+#include "runtime/clone.h"
 #include "runtime/defaults.h"
 #include "runtime/launch.h"
 #include "runtime/run.h"
@@ -24,9 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Open the namespaces of pid that are not ours already (a container on the
- * host's network shares ours). */
-static int open_ns(pid_t pid, int *fds, struct rc_err *e)
+int rc_exec_open_ns(pid_t pid, int *fds, struct rc_err *e)
 {
 	for (int k = 0; k < RC_NS_MAX; k++) {
 		char path[64], self[64];
@@ -67,30 +66,11 @@ static int container_ns(const struct rc_exec_opts *o, const struct rc_ctr *ctr, 
 	for (int k = 0; k < RC_NS_MAX; k++)
 		fds[k] = -1;
 	pfd = rc_ctr_pidfd(ctr->dir_fd, o->name, &cpid, e);
-	if (pfd < 0 || open_ns(cpid, fds, e) < 0)
+	if (pfd < 0 || rc_exec_open_ns(cpid, fds, e) < 0)
 		return -1;
 	if (!rc_pidfd_alive(pfd))
 		return rc_errf(e, 0, "container %s is not running", o->name);
 	return 0;
-}
-
-/* Fork a child born in the container's pid namespace. rc-exec itself stays
- * in its own: its later children (a sanitizer's helper threads) too. */
-static pid_t fork_in_pidns(int pidns, struct rc_err *e)
-{
-	_cleanup_close_ int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-	pid_t pid;
-
-	if (own < 0)
-		return rc_errf(e, errno, "opening our pid namespace");
-	if (pidns >= 0 && setns(pidns, CLONE_NEWPID) < 0)
-		return rc_errf(e, errno, "joining the container's pid namespace");
-	pid = fork();
-	if (pid < 0)
-		return rc_errf(e, errno, "starting the process");
-	if (pid > 0 && pidns >= 0 && setns(own, CLONE_NEWPID) < 0)
-		rc_warn("returning to our pid namespace: %s", strerror(errno));
-	return pid;
 }
 
 /* The filter the container's first process got (secopt.h). */
@@ -123,7 +103,9 @@ static int run(const struct rc_exec_opts *o, const struct rc_ctr *ctr, struct rc
 		goto out;
 	if (rc_launch_prepare(&l, o->ov.tty, o->ov.interactive, e) < 0)
 		goto out;
-	pid = fork_in_pidns(c.ns_fd[RC_NS_PID], e);
+	/* A child born in the container's pid namespace; rc-exec itself
+	 * stays in its own, and so do its later children (rc_clone). */
+	pid = rc_clone(0, c.ns_fd[RC_NS_PID], e);
 	if (pid < 0)
 		goto out;
 	if (pid == 0)

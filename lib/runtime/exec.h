@@ -15,6 +15,7 @@
 #define RC_EXEC_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 #include "runtime/overrides.h"
@@ -27,5 +28,10 @@ struct rc_exec_opts {
 /* Run the command, returning its status (128+N for signal N) in
  * *ret_status; -1 with e->status 125, 126 or 127 when it could not run. */
 int rc_exec(const struct rc_exec_opts *o, int *ret_status, struct rc_err *e);
+
+/* Open the namespaces of pid (indexed by enum rc_ns) that are not the
+ * caller's already (a container on the host's network shares ours); the
+ * others are -1. For rc-oci's exec too. */
+int rc_exec_open_ns(pid_t pid, int fds[], struct rc_err *e);
 
 #endif

@@ -169,9 +169,40 @@ static int bind_mount(const struct rc_fs *fs, int rootfd, const struct rc_mount 
 	return 0;
 }
 
+/* The container's own cgroup directory below the hierarchy mounted at mnt,
+ * when it has no cgroup namespace of its own and the caller named its
+ * cgroups (rc-oci); NULL otherwise: a fresh mount of the hierarchy. */
+static const char *own_cgroup(const struct rc_fs *fs, const char *mnt)
+{
+	size_t n = strlen(mnt);
+
+	if (fs->spec->ns[RC_NS_CGROUP] || !fs->cgroup_dirs)
+		return NULL;
+	for (const char *const *d = fs->cgroup_dirs; *d; d++)
+		if (!strncmp(*d, mnt, n) && ((*d)[n] == '/' || !(*d)[n]))
+			return *d;
+	return NULL;
+}
+
+static int remount_bind(int rootfd, const char *dest, unsigned long flags, struct rc_err *e);
+
+/* Bind the container's own cgroup directory at dest (in the root, its
+ * descriptor's path p), with the mount's flags (read-only, nosuid...). */
+static int bind_cgroup(int rootfd, const char *own, const char *dest, const char *p,
+		       const struct rc_mount *m, struct rc_err *e)
+{
+	unsigned long fl = m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+
+	if (mount(own, p, NULL, MS_BIND, NULL) < 0)
+		return rc_errf(e, errno, "bind-mounting %s on %s", own, dest);
+	return fl ? remount_bind(rootfd, dest, fl, e) : 0;
+}
+
 /* cgroup v1: a tmpfs with one directory per hierarchy, each mounted in the
- * container's cgroup namespace (so it shows only the container's own). */
-static int mount_cgroup_v1(int rootfd, const struct rc_mount *m, struct rc_err *e)
+ * container's cgroup namespace (so it shows only the container's own), or
+ * without one the container's own directory bound there (own_cgroup). */
+static int mount_cgroup_v1(const struct rc_fs *fs, int rootfd, const struct rc_mount *m,
+			   struct rc_err *e)
 {
 	_cleanup_fclose_ FILE *mi = fopen("/proc/self/mountinfo", "re");
 	char line[4096], p[32];
@@ -212,7 +243,10 @@ static int mount_cgroup_v1(int rootfd, const struct rc_mount *m, struct rc_err *
 		if (dfd < 0)
 			return -1;
 		fd_path(dp, dfd);
-		if (mount(fstype, dp, fstype, m->flags & ~MS_REMOUNT, data[0] ? data : NULL) < 0)
+		const char *own = own_cgroup(fs, mnt);
+		if (own && bind_cgroup(rootfd, own, dest, dp, m, e) < 0)
+			return -1;
+		if (!own && mount(fstype, dp, fstype, m->flags & ~MS_REMOUNT, data[0] ? data : NULL) < 0)
 			return rc_errf(e, errno, "mounting %s (%s) on %s", fstype, data, dest);
 	}
 	if (m->flags & MS_RDONLY) {
@@ -237,7 +271,8 @@ static bool under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-static int other_mount(int rootfd, const struct rc_mount *m, struct rc_err *e)
+static int other_mount(const struct rc_fs *fs, int rootfd, const struct rc_mount *m,
+		       struct rc_err *e)
 {
 	bool strict = !strcmp(m->type, "proc") || !strcmp(m->type, "sysfs") ||
 		      under(m->dest, "/proc") || under(m->dest, "/sys");
@@ -247,7 +282,7 @@ static int other_mount(int rootfd, const struct rc_mount *m, struct rc_err *e)
 
 	if (!strcmp(m->type, "cgroup") || !strcmp(m->type, "cgroup2")) {
 		if (rc_cgroup_version(RC_CGROUP_BASE) == 1)
-			return mount_cgroup_v1(rootfd, m, e);
+			return mount_cgroup_v1(fs, rootfd, m, e);
 	}
 	/* /proc and /sys onto a symlink planted by the image is refused:
 	 * mounting there would put the kernel's files where the image says. */
@@ -257,6 +292,9 @@ static int other_mount(int rootfd, const struct rc_mount *m, struct rc_err *e)
 	if (fstat(tfd, &st) < 0 || !S_ISDIR(st.st_mode))
 		return rc_errf(e, ENOTDIR, "mounting %s on %s", m->type, m->dest);
 	fd_path(p, tfd);
+	const char *own = strncmp(m->type, "cgroup", 6) ? NULL : own_cgroup(fs, RC_CGROUP_BASE);
+	if (own)
+		return bind_cgroup(rootfd, own, m->dest, p, m, e);
 	const char *type = strcmp(m->type, "cgroup") ? m->type : "cgroup2";
 	if (mount(m->source ? m->source : type, p, type, m->flags & ~MS_REMOUNT, m->data) < 0)
 		return rc_errf(e, errno, "mounting %s on %s", type, m->dest);
@@ -346,14 +384,28 @@ static int pivot(const char *rootfs, struct rc_err *e)
 	return 0;
 }
 
+/* --no-pivot: the rootfs moved onto / and entered by chroot, for a root
+ * pivot_root cannot leave (ramfs). The host's other mounts stay below. */
+static int move_root(const char *rootfs, struct rc_err *e)
+{
+	if (chdir(rootfs) < 0)
+		return rc_errf(e, errno, "entering %s", rootfs);
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return rc_errf(e, errno, "moving %s onto /", rootfs);
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return rc_errf(e, errno, "entering the new root");
+	return 0;
+}
+
 int rc_fs_setup(const struct rc_fs *fs, struct rc_err *e)
 {
 	const struct rc_spec *s = fs->spec;
 	_cleanup_close_ int rootfd = -1;
 	struct stat st;
+	unsigned long prop = fs->root_propagation ? fs->root_propagation : MS_REC | MS_PRIVATE;
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return rc_errf(e, errno, "making the mounts private");
+	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+		return rc_errf(e, errno, "setting the propagation of the mounts");
 	if (stat(fs->rootfs, &st) < 0 || !S_ISDIR(st.st_mode))
 		return rc_errf(e, errno ? errno : ENOTDIR, "rootfs %s", fs->rootfs);
 	if (mount(fs->rootfs, fs->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -364,7 +416,7 @@ int rc_fs_setup(const struct rc_fs *fs, struct rc_err *e)
 
 	for (size_t i = 0; i < s->nmounts; i++) {
 		const struct rc_mount *m = &s->mounts[i];
-		int r = m->bind ? bind_mount(fs, rootfd, m, e) : other_mount(rootfd, m, e);
+		int r = m->bind ? bind_mount(fs, rootfd, m, e) : other_mount(fs, rootfd, m, e);
 		if (r < 0)
 			return -1;
 		if (m->propagation && set_propagation(rootfd, m, e) < 0)
@@ -378,9 +430,14 @@ int rc_fs_setup(const struct rc_fs *fs, struct rc_err *e)
 	for (size_t i = 0; s->readonly && s->readonly[i]; i++)
 		if (readonly_path(rootfd, s->readonly[i], e) < 0)
 			return -1;
-	if (pivot(fs->rootfs, e) < 0)
+	if (fs->before_pivot && fs->before_pivot(fs->arg, rootfd, e) < 0)
+		return -1;
+	if ((fs->no_pivot ? move_root(fs->rootfs, e) : pivot(fs->rootfs, e)) < 0)
 		return -1;
 	if (s->root_ro && mount(NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | kept_flags("/"), NULL) < 0)
 		return rc_errf(e, errno, "remounting the root read-only");
+	/* After the pivot: on the container's own root, never the host's. */
+	if (fs->root_propagation && mount(NULL, "/", NULL, fs->root_propagation, NULL) < 0)
+		return rc_errf(e, errno, "setting the propagation of the root");
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "image/rootfs.h"
 #include "net/etcfiles.h"
 #include "runtime/child.h"
+#include "runtime/clone.h"
 #include "runtime/launch.h"
 #include "base/cleanup.h"
 #include "lifecycle/ctr.h"
@@ -56,10 +57,6 @@ struct handoff {
 	int lock_fd;             /* -1: take the lock */
 	int restarts;
 	int erd, ewr;            /* stderr's; -1: it goes with stdout */
-};
-
-struct rc_clone_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
 static int lock_container(struct run_state *st, const struct handoff *h, struct rc_err *e)
@@ -251,21 +248,6 @@ static void close_namespaces(struct rc_child *c)
 			close(c->ns_fd[k]);
 }
 
-/* A sysctl may only change the container's own namespaces, never the host's. */
-static int check_sysctls(const struct rc_run *r, const struct rc_child *c, struct rc_err *e)
-{
-	bool own_net = c->new_net || c->ns_fd[RC_NS_NET] >= 0;
-	bool own_ipc = r->spec->ns[RC_NS_IPC];
-
-	for (char **kv = r->spec->sysctl; kv && *kv; kv++) {
-		bool net = !strncmp(*kv, "net.", 4);
-		if ((net && !own_net) || (!net && !own_ipc))
-			return rc_errf(e, 0, "sysctl %.*s: the container shares the host's %s namespace",
-				       (int)strcspn(*kv, "="), *kv, net ? "network" : "IPC");
-	}
-	return 0;
-}
-
 /* The container's filter (secopt.h), compiled now so that a bad profile
  * stops the start before anything runs, and recorded for rc-exec. */
 static int prepare_seccomp(const struct rc_run *r, struct rc_child *c, struct rc_err *e)
@@ -367,18 +349,15 @@ static int run_fg(const struct rc_run *r, int notify_fd, const struct handoff *h
 		goto out;
 	c.new_net = r->net != RC_NET_HOST && c.ns_fd[RC_NS_NET] < 0 &&
 		    (r->spec->ns[RC_NS_NET] || r->net == RC_NET_NONE);
-	if (check_sysctls(r, &c, e) < 0)
+	if (rc_child_check_sysctls(r->spec, c.new_net || c.ns_fd[RC_NS_NET] >= 0, r->spec->ns[RC_NS_IPC], e) < 0)
 		goto out;
 	if (create_cgroup(&st, e) < 0)
 		goto out;
 	if (rc_launch_prepare(&l, r->tty, r->interactive, e) < 0)
 		goto out;
-	struct rc_clone_args ca = { .flags = clone_flags(r, &c), .exit_signal = SIGCHLD };
-	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
-	if (pid < 0) {
-		rc_errf(e, errno, "creating the container's namespaces");
+	pid = rc_clone(clone_flags(r, &c), c.ns_fd[RC_NS_PID], e);
+	if (pid < 0)
 		goto out;
-	}
 	if (pid == 0)
 		rc_child_main(&c);
 	rc_launch_forked(&l);

@@ -622,8 +622,6 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 		s->ns[k] = true;
 		if (dup_str(json_object_get(n, "path"), "linux.namespaces.path", &s->ns_path[k], e) < 0)
 			return -1;
-		if (k == RC_NS_PID && s->ns_path[k])
-			return rc_errf(e, 0, "linux.namespaces: joining a pid namespace is not supported");
 	}
 	if (parse_devnodes(json_object_get(l, "devices"), s, e) < 0)
 		return -1;

@@ -3,7 +3,7 @@
  *
  * rc_spec_load() accepts any valid OCI runtime-spec config; fields rc does
  * not implement are ignored when harmless and refused when ignoring them
- * would weaken isolation (a user namespace, a pid namespace path).
+ * would weaken isolation (a user namespace).
  * rc_spec_default() gives docker's defaults (defaults.h) for a bare root
  * filesystem.
  */
