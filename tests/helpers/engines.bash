@@ -213,7 +213,10 @@ engines_end() {
 			nft delete table "$fam" "$name"
 		fi
 	done
+	# only the engines' own (podman's netns-*, CNI's cni-*): other suites
+	# running beside this one keep their rct-* namespaces
 	for name in $(ls /run/netns 2>/dev/null); do
+		case $name in netns-* | cni-*) ;; *) continue ;; esac
 		grep -qx "$name" "$ENG_DIR/netns.before" || ip netns del "$name" 2>/dev/null || true
 	done
 	# cgroups the engines left (docker/, default/, libpod_parent/...), deepest first
