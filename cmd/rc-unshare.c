@@ -423,6 +423,14 @@ static const char *default_hostname(const struct opts *o, char host[static 256])
 	return "rc";
 }
 
+static void opts_free(struct opts *o)
+{
+	rc_overrides_free(&o->ov);
+	rc_strv_free(o->record);
+	rc_strv_free(o->dns);
+	rc_strv_free(o->add_hosts);
+}
+
 int main(int argc, char **argv)
 {
 	_cleanup_ctr_ struct rc_ctr ctr = RC_CTR_INIT;
@@ -435,8 +443,10 @@ int main(int argc, char **argv)
 	int status = 0, rc;
 
 	rc = parse_args(argc, argv, &o);
-	if (rc)
+	if (rc) {
+		opts_free(&o);
 		return rc;
+	}
 	if (open_bundle(&o, &ctr, &spec, rootfs, &e) < 0)
 		goto fail;
 	if (!o.ov.hostname && !spec.hostname)
@@ -480,19 +490,13 @@ int main(int argc, char **argv)
 	if (o.detach)
 		printf("%d\n", status), status = 0;
 	rc_spec_free(&spec);
-	rc_overrides_free(&o.ov);
+	opts_free(&o);
 	rc_health_check_free(&health);
-	rc_strv_free(o.record);
-	rc_strv_free(o.dns);
-	rc_strv_free(o.add_hosts);
 	return status;
 fail:
 	rc_err_print(PROG, &e);
 	rc_spec_free(&spec);
-	rc_overrides_free(&o.ov);
+	opts_free(&o);
 	rc_health_check_free(&health);
-	rc_strv_free(o.record);
-	rc_strv_free(o.dns);
-	rc_strv_free(o.add_hosts);
 	return e.status ? e.status : 125;
 }
