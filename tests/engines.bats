@@ -2,7 +2,7 @@
 # containerd, docker and podman, each started privately here, running their
 # containers through rc-oci as they would through runc: containerd's runc
 # shim with BinaryName (ctr --runc-binary: the option a Kubernetes
-# RuntimeClass handler sets), dockerd --add-runtime rc=rc-oci and
+# RuntimeClass handler sets), dockerd with rc in daemon.json's "runtimes" and
 # podman --runtime rc-oci. Images are the project's test images (no
 # network). Everything the engines do to the machine is undone after the
 # file (helpers/engines.bash); published ports are on 127.0.0.1.
@@ -23,13 +23,11 @@ setup_file() {
 
 teardown_file() {
 	ENG_DIR=$(cat "$BATS_FILE_TMPDIR/engdir" 2>/dev/null) || return 0
-	RC_OCI=$BUILD/bin/rc-oci
 	engines_end
 }
 
 setup() {
-	ENG_DIR=$(cat "$BATS_FILE_TMPDIR/engdir")
-	RC_OCI=$BUILD/bin/rc-oci
+	engines_use "$(cat "$BATS_FILE_TMPDIR/engdir")"
 }
 
 # A free port on 127.0.0.1 for a published port.
@@ -182,11 +180,11 @@ wait_http() {
 
 @test "podman: exec -it through a pty, and run --rm -it" {
 	podman run -d --name p-tty --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 localhost/rc-test/alpine sleep 1000
-	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --cgroup-manager=cgroupfs --events-backend=file --runtime $RC_OCI exec -it p-tty sh -c 'tty; exit 6'" /dev/null
+	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --runtime $RC_OCI exec -it p-tty sh -c 'tty; exit 6'" /dev/null
 	[ "$status" -eq 6 ]
 	[[ $output == *"/dev/pts/0"* ]]
 	podman rm -f -t 0 p-tty
-	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --cgroup-manager=cgroupfs --events-backend=file --runtime $RC_OCI run --rm -it --name p-rm --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 localhost/rc-test/alpine sh -c 'tty; exit 3'" /dev/null
+	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --runtime $RC_OCI run --rm -it --name p-rm --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 localhost/rc-test/alpine sh -c 'tty; exit 3'" /dev/null
 	[ "$status" -eq 3 ]
 	[[ $output == *"/dev/pts/0"* ]]
 	run podman inspect p-rm

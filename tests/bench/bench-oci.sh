@@ -14,7 +14,7 @@
 # minutes long): the same command, the same image, the engine unchanged and
 # only the runtime swapped, in one run.
 #   podman run --rm IMAGE /bin/true     --runtime rc-oci | crun | runc
-#   docker run --rm IMAGE /bin/true     dockerd --add-runtime for each
+#   docker run --rm IMAGE /bin/true     each in dockerd's daemon.json
 #   ctr run --rm IMAGE ID /bin/true     --runc-binary for each (the runc
 #                                       shim's BinaryName)
 # IMAGE is the Alpine test image; ERUNS rounds. Peak memory is measured in
