@@ -2,9 +2,10 @@
 # containerd, docker and podman, each started privately here, running their
 # containers through rc-oci as they would through runc: containerd's runc
 # shim with BinaryName (ctr --runc-binary: the option a Kubernetes
-# RuntimeClass handler sets), dockerd --add-runtime rc=rc-oci and
-# podman --runtime rc-oci. Images are the project's test images (no
-# network). Everything the engines do to the machine is undone after the
+# RuntimeClass handler sets), dockerd with rc in daemon.json's "runtimes"
+# (docker run --runtime rc), podman --runtime rc-oci and podman --runtime rc
+# with rc in containers.conf's [engine.runtimes]. Images are the project's
+# test images (no network). Everything the engines do to the machine is undone after the
 # file (helpers/engines.bash); published ports are on 127.0.0.1.
 
 load helpers/common
@@ -23,13 +24,11 @@ setup_file() {
 
 teardown_file() {
 	ENG_DIR=$(cat "$BATS_FILE_TMPDIR/engdir" 2>/dev/null) || return 0
-	RC_OCI=$BUILD/bin/rc-oci
 	engines_end
 }
 
 setup() {
-	ENG_DIR=$(cat "$BATS_FILE_TMPDIR/engdir")
-	RC_OCI=$BUILD/bin/rc-oci
+	engines_use "$(cat "$BATS_FILE_TMPDIR/engdir")"
 }
 
 # A free port on 127.0.0.1 for a published port.
@@ -161,6 +160,27 @@ wait_http() {
 	docker_ rm -f d-net
 }
 
+@test "docker: daemon.json's \"runtimes\" registers rc (no --add-runtime), and run --runtime rc goes through rc-oci" {
+	[ "$(jq -r .runtimes.rc.path "$ENG_DIR/daemon.json")" = "$RC_OCI" ]
+	run grep -c -- --add-runtime "/proc/$(cat "$ENG_DIR/docker/pid")/cmdline"
+	[ "$output" = 0 ]
+	[[ $(tr '\0' ' ' <"/proc/$(cat "$ENG_DIR/docker/pid")/cmdline") == *"--config-file $ENG_DIR/daemon.json "* ]]
+	[ "$(docker_ info --format '{{json .Runtimes}}' | jq -r .rc.path)" = "$RC_OCI" ]
+	docker_ run -d --name d-json --runtime rc rc-test/alpine sleep 1000
+	cid=$(docker_ inspect -f '{{.Id}}' d-json)
+	pid=$(docker_ inspect -f '{{.State.Pid}}' d-json)
+	# rc-oci's record (runc's state.json has no .pid), under the root dockerd gives its shim
+	st=$(echo "$ENG_DIR"/docker/exec/runtime-*/moby/"$cid"/state.json)
+	[ -f "$st" ]
+	[ "$(jq -r '.id + " " + (.pid|tostring)' "$st")" = "$cid $pid" ]
+	[ "$(rc-oci --root "${st%/*/state.json}" state "$cid" | jq -r '.status + " " + (.pid|tostring)')" = "running $pid" ]
+	docker_ rm -f d-json
+	[ ! -e "$st" ]
+	run docker_ run --rm --runtime rc rc-test/alpine sh -c 'echo from rc; exit 4'
+	[ "$status" -eq 4 ]
+	[ "$output" = "from rc" ]
+}
+
 # ==== podman ===================================================================
 
 @test "podman: run -d -p: httpd answers through the published port; exec, stop, rm" {
@@ -182,13 +202,32 @@ wait_http() {
 
 @test "podman: exec -it through a pty, and run --rm -it" {
 	podman run -d --name p-tty --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 localhost/rc-test/alpine sleep 1000
-	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --cgroup-manager=cgroupfs --events-backend=file --runtime $RC_OCI exec -it p-tty sh -c 'tty; exit 6'" /dev/null
+	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --runtime $RC_OCI exec -it p-tty sh -c 'tty; exit 6'" /dev/null
 	[ "$status" -eq 6 ]
 	[[ $output == *"/dev/pts/0"* ]]
 	podman rm -f -t 0 p-tty
-	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --cgroup-manager=cgroupfs --events-backend=file --runtime $RC_OCI run --rm -it --name p-rm --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 localhost/rc-test/alpine sh -c 'tty; exit 3'" /dev/null
+	run script -qec "podman --root $ENG_DIR/podman/root --runroot $ENG_DIR/podman/run --tmpdir $ENG_DIR/podman/tmp --runtime $RC_OCI run --rm -it --name p-rm --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 localhost/rc-test/alpine sh -c 'tty; exit 3'" /dev/null
 	[ "$status" -eq 3 ]
 	[[ $output == *"/dev/pts/0"* ]]
 	run podman inspect p-rm
 	[ "$status" -ne 0 ]
+}
+
+@test "podman: containers.conf's [engine.runtimes] registers rc, and --runtime rc goes through rc-oci" {
+	[ "$CONTAINERS_CONF" = "$ENG_DIR/containers.conf" ]
+	grep -A1 -x '\[engine.runtimes\]' "$CONTAINERS_CONF" | grep -qx "rc = \[\"$RC_OCI\"\]"
+	PODMAN_RUNTIME=rc podman run -d --name p-conf --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
+		localhost/rc-test/alpine sleep 1000
+	[ "$(podman inspect -f '{{.OCIRuntime}}' p-conf)" = rc ]
+	id=$(podman inspect -f '{{.Id}}' p-conf)
+	pid=$(podman inspect -f '{{.State.Pid}}' p-conf)
+	# podman gives no --root: rc-oci's default, /run/rc-oci (runc's state.json has no .pid)
+	[ "$(jq -r '.id + " " + (.pid|tostring)' "/run/rc-oci/$id/state.json")" = "$id $pid" ]
+	[ "$(rc-oci state "$id" | jq -r '.status + " " + (.pid|tostring)')" = "running $pid" ]
+	PODMAN_RUNTIME=rc podman rm -f -t 0 p-conf
+	[ ! -e "/run/rc-oci/$id" ]
+	PODMAN_RUNTIME=rc run podman run --rm --ulimit nofile=20000:20000 --ulimit nproc=32768:32768 \
+		localhost/rc-test/alpine sh -c 'echo from rc; exit 4'
+	[ "$status" -eq 4 ]
+	[ "$output" = "from rc" ]
 }
