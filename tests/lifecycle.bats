@@ -6,50 +6,11 @@ bats_require_minimum_version 1.5.0
 
 load helpers/common
 load helpers/container
+load helpers/detached
 
-setup_file() {
-	# One bundle made once, copied for each container (mkbundle is slow).
-	TEMPLATE=$BATS_FILE_TMPDIR/template
-	"$HELPERS/mkbundle" "$TEMPLATE" >/dev/null
-	export TEMPLATE
-}
-
-setup() {
-	RC_ROOT=$BATS_TEST_TMPDIR/root
-	export RC_ROOT
-	mkdir -p "$RC_ROOT/containers"
-	# Names unique to this run: cgroups rc/NAME are machine-wide.
-	P=lc$$t$BATS_TEST_NUMBER
-	HOST=
-}
-
-teardown() {
-	local d m p
-	for d in "$RC_ROOT"/containers/*/; do
-		[ -d "$d" ] || continue
-		m=$(cut -d' ' -f1 "$d/monitor" 2>/dev/null) || m=
-		case $(readlink "/proc/$m/exe" 2>/dev/null) in
-		*/rc-monitor|*/rc-unshare) kill -9 "$m" 2>/dev/null || true ;;
-		esac
-	done
-	sleep 0.1
-	for d in "$RC_ROOT"/containers/*/; do
-		[ -d "$d" ] || continue
-		mountpoint -q "$d/netns" 2>/dev/null && umount -l "$d/netns"
-		rmdir /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$(basename "$d")")" 2>/dev/null || true
-	done
-	if [ -n "$HOST" ]; then ip netns del "$HOST" 2>/dev/null || true; fi
-}
-
-# Container NAME (the test's prefix added), with CMD as its process.
-mk() {
-	local name=$P-$1
-	shift
-	cp -a "$TEMPLATE" "$RC_ROOT/containers/$name"
-	if [ $# -gt 0 ]; then
-		edit_config "$name" ".process.args = $(printf '%s\n' "$@" | jq -R . | jq -s -c .)"
-	fi
-}
+setup_file() { detached_setup_file; }
+setup() { detached_setup lc; }
+teardown() { detached_teardown; }
 
 # One field of rc-ps -a for container NAME (prefix added).
 field() { rc-ps -a --format "{{.Name}} {{.$2}}" | awk -v n="$P-$1" '$1 == n { $1 = ""; sub(/^ /, ""); print }'; }

@@ -8,38 +8,11 @@ bats_require_minimum_version 1.5.0
 
 load helpers/common
 load helpers/container
+load helpers/detached
 
-setup_file() {
-	TEMPLATE=$BATS_FILE_TMPDIR/template
-	"$HELPERS/mkbundle" "$TEMPLATE" >/dev/null
-	export TEMPLATE
-}
-
-setup() {
-	RC_ROOT=$BATS_TEST_TMPDIR/root
-	export RC_ROOT
-	mkdir -p "$RC_ROOT/containers"
-	P=st$$t$BATS_TEST_NUMBER
-	HOST=
-}
-
-teardown() {
-	local d in=()
-	[ -n "$HOST" ] && in=(nsenter --net="/run/netns/$HOST")
-	for d in "$RC_ROOT"/containers/*/; do
-		[ -d "$d" ] || continue
-		"${in[@]}" rc-rm -f "$(basename "$d")" >/dev/null 2>&1 || true
-		mountpoint -q "$d/netns" 2>/dev/null && umount -l "$d/netns"
-	done
-	if [ -n "$HOST" ]; then ip netns del "$HOST" 2>/dev/null || true; fi
-}
-
-mk() {
-	local name=$P-$1
-	shift
-	cp -a "$TEMPLATE" "$RC_ROOT/containers/$name"
-	edit_config "$name" ".process.args = $(printf '%s\n' "$@" | jq -R . | jq -s -c .)"
-}
+setup_file() { detached_setup_file; }
+setup() { detached_setup st; }
+teardown() { detached_teardown; }
 
 # The container's directory in the v1 hierarchy of controller CTRL.
 cg() { echo "/sys/fs/cgroup/$2/rc/$(cgroup_leaf "$P-$1")"; }

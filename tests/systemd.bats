@@ -6,50 +6,24 @@ bats_require_minimum_version 1.5.0
 
 load helpers/common
 load helpers/container
+load helpers/detached
 
-setup_file() {
-	TEMPLATE=$BATS_FILE_TMPDIR/template
-	"$HELPERS/mkbundle" "$TEMPLATE" >/dev/null
-	export TEMPLATE
-}
+setup_file() { detached_setup_file; }
 
 setup() {
-	RC_ROOT=$BATS_TEST_TMPDIR/root
-	export RC_ROOT
-	mkdir -p "$RC_ROOT/containers"
-	P=sd$$t$BATS_TEST_NUMBER
+	detached_setup sd
 	RUNDIR=$BATS_TEST_TMPDIR/run
 	mkdir -p "$RUNDIR"
 	UNIT=
 }
 
 teardown() {
-	local d m
 	if [ -n "$UNIT" ]; then
 		systemctl stop "$UNIT" 2>/dev/null || true
 		rm -f "/run/systemd/system/$UNIT"
 		systemctl daemon-reload 2>/dev/null || true
 	fi
-	for d in "$RC_ROOT"/containers/*/; do
-		[ -d "$d" ] || continue
-		m=$(cut -d' ' -f1 "$d/monitor" 2>/dev/null) || m=
-		case $(readlink "/proc/$m/exe" 2>/dev/null) in
-		*/rc-monitor|*/rc-unshare) kill -9 "$m" 2>/dev/null || true ;;
-		esac
-	done
-	sleep 0.1
-	for d in "$RC_ROOT"/containers/*/; do
-		[ -d "$d" ] || continue
-		mountpoint -q "$d/netns" 2>/dev/null && umount -l "$d/netns"
-		rmdir /sys/fs/cgroup/*/rc/"$(cgroup_leaf "$(basename "$d")")" 2>/dev/null || true
-	done
-}
-
-mk() {
-	local name=$P-$1
-	shift
-	cp -a "$TEMPLATE" "$RC_ROOT/containers/$name"
-	[ $# -eq 0 ] || edit_config "$name" ".process.args = $(printf '%s\n' "$@" | jq -R . | jq -s -c .)"
+	detached_teardown
 }
 
 LOOP='trap "exit 3" TERM; while :; do sleep 0.1; done'
