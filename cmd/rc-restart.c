@@ -5,9 +5,7 @@
 #include "lifecycle/lifecycle.h"
 #include "lifecycle/start.h"
 
-#include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #define PROG "rc-restart"
 
@@ -33,33 +31,5 @@ static int restart_one(const char *root, const char *name, void *arg, struct rc_
 
 int main(int argc, char **argv)
 {
-	enum { OPT_ROOT = 256 };
-	static const struct option opts[] = {
-		{ "time", required_argument, NULL, 't' }, { "timeout", required_argument, NULL, 't' },
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *root = NULL;
-	int c, timeout = RC_STOP_TIMEOUT_CTR;
-	char *end;
-
-	while ((c = getopt_long(argc, argv, "t:hV", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			timeout = (int)strtol(optarg, &end, 10);
-			if (*end || end == optarg || timeout < 0) {
-				fprintf(stderr, PROG ": invalid timeout \"%s\"\n", optarg);
-				return 2;
-			}
-			break;
-		case OPT_ROOT: root = optarg; break;
-		case 'h': fputs(usage, stdout); return 0;
-		case 'V': puts(PROG " " RC_VERSION); return 0;
-		default:
-			fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-			return 2;
-		}
-	}
-	return rc_cli_each_name(PROG, argc, argv, optind, root, restart_one, &timeout);
+	return rc_cli_timeout_main(PROG, usage, RC_STOP_TIMEOUT_CTR, argc, argv, restart_one);
 }

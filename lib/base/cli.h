@@ -13,4 +13,11 @@ int rc_cli_each_name(const char *prog, int argc, char **argv, int first, const c
 		     int (*fn)(const char *root, const char *name, void *arg, struct rc_err *e),
 		     void *arg);
 
+/* The whole main of a program whose options are -t/--time/--timeout SECONDS
+ * (default: timeout; a negative one is refused), --root DIR, -h and -V (rc-stop,
+ * rc-restart): parses them, then calls fn for each NAME with a pointer to
+ * the timeout as arg. Returns the exit status as rc_cli_each_name does. */
+int rc_cli_timeout_main(const char *prog, const char *usage, int timeout, int argc, char **argv,
+			int (*fn)(const char *root, const char *name, void *arg, struct rc_err *e));
+
 #endif
