@@ -28,24 +28,6 @@ const char *rc_oci_hook_name(enum rc_oci_hook_kind k)
 	return kind_names[k];
 }
 
-static int strv(json_t *j, const char *what, char ***ret, struct rc_err *e)
-{
-	size_t i;
-	json_t *v;
-
-	if (!j)
-		return 0;
-	if (!json_is_array(j))
-		return rc_errf(e, 0, "%s: not an array", what);
-	json_array_foreach(j, i, v) {
-		if (!json_is_string(v))
-			return rc_errf(e, 0, "%s[%zu]: not a string", what, i);
-		if (rc_strv_push(ret, json_string_value(v), e) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int parse_one(json_t *j, const char *what, struct rc_oci_hook *h, struct rc_err *e)
 {
 	const char *path = json_string_value(json_object_get(j, "path"));
@@ -55,8 +37,8 @@ static int parse_one(json_t *j, const char *what, struct rc_oci_hook *h, struct 
 		return rc_errf(e, 0, "%s: path must be an absolute path", what);
 	if (!(h->path = strdup(path)))
 		return rc_errf(e, ENOMEM, "allocating");
-	if (strv(json_object_get(j, "args"), "args", &h->args, e) < 0 ||
-	    strv(json_object_get(j, "env"), "env", &h->env, e) < 0)
+	if (rc_strv_from_json(json_object_get(j, "args"), "args", &h->args, e) < 0 ||
+	    rc_strv_from_json(json_object_get(j, "env"), "env", &h->env, e) < 0)
 		return rc_err_prefix(e, "%s", what);
 	if (t && !json_is_null(t)) {
 		if (!json_is_integer(t) || json_integer_value(t) <= 0 || json_integer_value(t) > 86400)

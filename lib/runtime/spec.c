@@ -229,7 +229,7 @@ static int dup_str(json_t *j, const char *what, char **ret, struct rc_err *e)
 	return *ret ? 0 : rc_errf(e, ENOMEM, "allocating");
 }
 
-static int dup_strv(json_t *j, const char *what, char ***ret, struct rc_err *e)
+int rc_strv_from_json(json_t *j, const char *what, char ***ret, struct rc_err *e)
 {
 	size_t i;
 	json_t *v;
@@ -385,8 +385,8 @@ static int parse_process(json_t *p, struct rc_spec *s, struct rc_err *e)
 		return 0;
 	if (!json_is_object(p))
 		return rc_errf(e, 0, "process: not an object");
-	if (dup_strv(json_object_get(p, "args"), "process.args", &s->args, e) < 0 ||
-	    dup_strv(json_object_get(p, "env"), "process.env", &s->env, e) < 0 ||
+	if (rc_strv_from_json(json_object_get(p, "args"), "process.args", &s->args, e) < 0 ||
+	    rc_strv_from_json(json_object_get(p, "env"), "process.env", &s->env, e) < 0 ||
 	    dup_str(json_object_get(p, "cwd"), "process.cwd", &s->cwd, e) < 0)
 		return -1;
 	s->terminal = json_is_true(json_object_get(p, "terminal"));
@@ -625,8 +625,8 @@ static int parse_linux(json_t *l, struct rc_spec *s, struct rc_err *e)
 	}
 	if (parse_devnodes(json_object_get(l, "devices"), s, e) < 0)
 		return -1;
-	if (dup_strv(json_object_get(l, "maskedPaths"), "linux.maskedPaths", &s->masked, e) < 0 ||
-	    dup_strv(json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", &s->readonly, e) < 0)
+	if (rc_strv_from_json(json_object_get(l, "maskedPaths"), "linux.maskedPaths", &s->masked, e) < 0 ||
+	    rc_strv_from_json(json_object_get(l, "readonlyPaths"), "linux.readonlyPaths", &s->readonly, e) < 0)
 		return -1;
 	const char *key;
 	json_object_foreach(json_object_get(l, "sysctl"), key, v) {
@@ -678,7 +678,7 @@ static int parse_entrypoint(json_t *annotations, struct rc_spec *s, struct rc_er
 		return 0;
 	j = json_loads(text, 0, NULL);
 	if (!json_is_array(j) ||
-	    dup_strv(j, "annotations." RC_OCI_ENTRYPOINT, &s->entrypoint, e) < 0) {
+	    rc_strv_from_json(j, "annotations." RC_OCI_ENTRYPOINT, &s->entrypoint, e) < 0) {
 		rc_strv_free(s->entrypoint);
 		s->entrypoint = NULL;
 		return rc_errf(e, 0, "annotations.%s: not a JSON array of strings", RC_OCI_ENTRYPOINT);

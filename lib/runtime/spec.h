@@ -141,5 +141,9 @@ void rc_strv_free(char **v);
 size_t rc_strv_len(char *const *v);
 /* Append a copy of s. */
 int rc_strv_push(char ***v, const char *s, struct rc_err *e);
+/* *ret (freed first) becomes a copy of j, a JSON array of strings; nothing
+ * when j is NULL. what names j in the error. */
+struct json_t;
+int rc_strv_from_json(struct json_t *j, const char *what, char ***ret, struct rc_err *e);
 
 #endif
