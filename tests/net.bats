@@ -882,6 +882,27 @@ resolves() { rc-exec "$1" getent hosts "$2" >/dev/null; }
 	[[ $output == "192.0.2.7"* ]]
 }
 
+@test "a container forging rc's lines in its own /etc/hosts gives no name to any other container" {
+	runctr web
+	runctr evil
+	# root in evil writes lines that look like rc's own, for a name that
+	# exists, one that will, and a name of its choosing, then plants a link
+	rc-exec evil sh -c 'printf "203.0.113.6\tweb # rc-net-up\n203.0.113.6\tdb # rc-net-up\n203.0.113.6\tbank # rc-net-up\n" >>/etc/hosts'
+	runctr db
+	# the others' names are what rc leased, from the bridge's list only
+	web_ip=$(. "$RC_ROOT/containers/web/net.env" && echo "$IP")
+	db_ip=$(. "$RC_ROOT/containers/db/net.env" && echo "$IP")
+	run -0 rc-exec db getent hosts web
+	[[ $output == "$web_ip "* ]]
+	run -0 rc-exec web getent hosts db
+	[[ $output == "$db_ip "* ]]
+	run ! resolves web bank
+	run ! resolves db bank
+	run ! grep -q 203.0.113.6 "$RC_ROOT/net/bridges/rc0/hosts" "$RC_ROOT/containers/web/hosts" "$RC_ROOT/containers/db/hosts"
+	run -0 get_by_name db web
+	[ "$output" = "page of web" ]
+}
+
 @test "a name taken down comes back at once with a new rc-net-up of it, reached by name again" {
 	runctr web
 	runctr api
