@@ -20,7 +20,16 @@
 #     podman: libpod-ID, docker: docker/ID)
 #   - TCP connections accepted per second inside the containers' network
 #     namespaces (busybox httpd serves one request per connection, so this is
-#     the request rate as the servers see it)
+#     the request rate as the servers see it); the summary gives the median and
+#     the lowest INTERVAL-second rate, so a collapse is seen, not averaged away
+#   - the host's connection-tracking table: entries and its maximum
+#     (nf_conntrack_count, nf_conntrack_max) and the packets the kernel dropped
+#     for it (drop + early_drop + insert_failed of /proc/net/stat/nf_conntrack):
+#     a full table drops new connections to every service on the machine
+#   The N wrk processes run in one CPU cgroup of their own (see wrk_cg).
+#   - another service on the host: a busybox httpd on 127.0.0.1 outside any
+#     container, asked once per sample (2 s timeout): does the machine still
+#     answer beside the suite
 # The fixed overhead is what the runtime holds with 0 containers (docker:
 # dockerd + containerd idle with the image loaded; rc and podman have no
 # daemon). The runtime's overhead per container is (median runtime PSS under
@@ -39,7 +48,11 @@
 #
 #   N (20)  DURATION (60s; wrk syntax: 60s, 10m, 2h)  RUNTIMES ("rc podman docker")
 #   INTERVAL (5, seconds between samples)  WRK_CONNS (2, connections per container)
-#   PORT_BASE (20000: rc uses PORT_BASE+1.., podman +1000, docker +2000)
+#   PORT_BASE (20000: rc uses PORT_BASE+1.., podman +1000, docker +2000, the
+#     host's own service +3000)
+#   SETTLE (150): at most this many seconds to wait, before each runtime's
+#     load, for the conntrack entries of the one before to expire (TIME_WAIT
+#     is 120 s by default), so one runtime's traffic does not weigh on the next
 #   RC_BRIDGE (rcb0), RC_SUBNET (10.86.0.0/16): rc's bridge for the suite. Not
 #     the default rc0: rc-net-down run from another RC_ROOT on this host drops
 #     the rules of a bridge it thinks it is the last user of (its leases are
@@ -67,6 +80,7 @@ RUNTIMES=${RUNTIMES:-rc podman docker}
 INTERVAL=${INTERVAL:-5}
 WRK_CONNS=${WRK_CONNS:-2}
 PORT_BASE=${PORT_BASE:-20000}
+SETTLE=${SETTLE:-150}
 RC_BRIDGE=${RC_BRIDGE:-rcb0}
 RC_SUBNET=${RC_SUBNET:-10.86.0.0/16}
 DOCKER_BRIDGE=${DOCKER_BRIDGE:-rcbd0}
@@ -101,6 +115,14 @@ mkdir -p "$OUT"
 work=$(mktemp -d /tmp/rcb.XXXXXX)   # short: docker's sockets live under it
 tag=rcb$$                           # container names: cgroups are named after them
 log() { printf '%s bench-httpd: %s\n' "$(date +%T)" "$*" >&2; }
+
+# another service on this host, outside every container: is the machine
+# still answering beside the suite
+HOST_PORT=$((PORT_BASE + 3000))
+mkdir -p "$work/www"
+echo "the host's own service" >"$work/www/index.html"
+busybox httpd -f -p "127.0.0.1:$HOST_PORT" -h "$work/www" &
+host_pid=$!
 
 # ---- what the machine looked like before, to leave it that way ----
 had_br_netfilter=0
@@ -238,6 +260,8 @@ sample() {
 	now=$EPOCHREALTIME
 	read -r S_RT_PSS S_RT_RSS S_RT_N S_H_PSS S_H_RSS S_H_N acc cg_anon cg_file cg_n \
 		< <(snapshot "$DAEMONS" "$INITS" "$NAMES" "$procs" "$CGSTATS")
+	read -r S_CT S_CT_MAX S_CT_DROPS < <(ct_read)
+	read -r S_HOST_OK S_HOST_MS < <(host_probe)
 	S_CG=$((cg_anon + cg_file))
 	S_TOTAL=$(((S_RT_PSS + S_CG) / N))
 	S_TOTAL_PSS=$(((S_RT_PSS + S_H_PSS) / N))
@@ -245,8 +269,33 @@ sample() {
 		rate=$(awk -v a="$acc" -v b="$LAST_ACC" -v t1="$now" -v t0="$LAST_T" \
 			'BEGIN { printf "%.0f", (a - b) / (t1 - t0) }')
 	fi
-	LAST_ACC=$acc LAST_T=$now
-	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate,$cg_anon,$cg_file,$cg_n,$S_TOTAL,$S_TOTAL_PSS" >>"$OUT/samples.csv"
+	LAST_ACC=$acc LAST_T=$now S_RATE=$rate
+	echo "$rt,$N,$phase,$t,$S_RT_PSS,$S_RT_RSS,$S_RT_N,$S_H_PSS,$S_H_RSS,$S_H_N,$rate,$cg_anon,$cg_file,$cg_n,$S_TOTAL,$S_TOTAL_PSS,$S_CT,$S_CT_MAX,$S_CT_DROPS,$S_HOST_OK,$S_HOST_MS" >>"$OUT/samples.csv"
+}
+
+# ct_read: "COUNT MAX DROPS" of the host's conntrack table (DROPS summed over
+# the CPUs since boot), or "- - -" when conntrack is not loaded
+ct_read() {
+	perl -e '
+	sub one { open(my $f, "<", $_[0]) or return "-"; my $v = <$f>; chomp $v; return $v; }
+	my ($c, $m) = (one("/proc/sys/net/netfilter/nf_conntrack_count"), one("/proc/sys/net/netfilter/nf_conntrack_max"));
+	my $d = "-";
+	if (open(my $f, "<", "/proc/net/stat/nf_conntrack")) {
+		my @h = split " ", scalar <$f>;
+		$d = 0;
+		while (<$f>) {
+			my @v = split;
+			for my $k (0 .. $#h) { $d += hex($v[$k]) if $h[$k] =~ /^(drop|early_drop|insert_failed)$/; }
+		}
+	}
+	print "$c $m $d\n";'
+}
+
+# host_probe: "OK MS" for one request to the host's own service (OK 1 or 0)
+host_probe() {
+	local t0=$EPOCHREALTIME ok=1
+	curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:$HOST_PORT/" || ok=0
+	echo "$ok $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }')"
 }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print 0 }'; }
@@ -463,6 +512,19 @@ drop_empty_new_tables() {
 	done
 }
 
+# The load generator runs in a CPU cgroup of its own, a sibling of the
+# runtimes' groups (rc/, docker/, libpod_parent/ or machine.slice): left in the
+# root group, each of the N wrk processes would weigh as much as the whole
+# group of N servers, and the servers would get 1/(N+1) of the CPU.
+wrk_cg=""
+for d in /sys/fs/cgroup/cpu /sys/fs/cgroup; do
+	if [ -f "$d/cgroup.procs" ] && { [ -f "$d/cpu.shares" ] || grep -qw cpu "$d/cgroup.subtree_control" 2>/dev/null; }; then
+		wrk_cg=$d/rc-bench-load-$$
+		mkdir "$wrk_cg"
+		break
+	fi
+done
+[ -n "$wrk_cg" ] || log "WARNING: no cpu cgroup controller: wrk competes with the servers process by process"
 wrk_pids=()
 stop_wrk() {
 	local p
@@ -475,6 +537,8 @@ cleanup() {
 	trap - EXIT INT TERM ERR
 	set +e
 	stop_wrk
+	kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+	[ -z "$wrk_cg" ] || rmdir "$wrk_cg"
 	rc_down
 	podman_down
 	docker_down
@@ -494,7 +558,8 @@ trap '[ -n "${failed:-}" ] || echo "bench-httpd: failed at line $LINENO: $BASH_C
 trap 'exit 130' INT TERM
 
 # ---- one runtime ----
-echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s,ctr_anon_kib,ctr_file_kib,ctr_cgroups,total_per_ctr_kib,total_pss_per_ctr_kib" >"$OUT/samples.csv"
+echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s,ctr_anon_kib,ctr_file_kib,ctr_cgroups,total_per_ctr_kib,total_pss_per_ctr_kib,ct_count,ct_max,ct_drops,host_ok,host_ms" >"$OUT/samples.csv"
+: >"$OUT/load.rows"
 echo "runtime,n,duration_s,requests,requests_per_s,non2xx,sock_connect,sock_read,sock_write,sock_timeout" >"$OUT/wrk.csv"
 : >"$OUT/summary.rows"
 
@@ -537,12 +602,16 @@ run_one() {
 	sample "$rt" idle 0
 	start=$S_TOTAL
 
+	settle_conntrack "$rt"
+	local ct_d0
+	read -r _ _ ct_d0 < <(ct_read)
 	log "$rt: wrk for $DURATION, $WRK_CONNS connections per container"
 	mkdir -p "$work/wrk-$rt"
 	for i in $(seq "$N"); do
 		wrk -t 1 -c "$WRK_CONNS" -d "$DURATION" "http://127.0.0.1:$((base + i))/" \
 			>"$work/wrk-$rt/$i.out" 2>&1 &
 		wrk_pids+=($!)
+		[ -z "$wrk_cg" ] || echo $! >"$wrk_cg/cgroup.procs"
 	done
 	t_start=$EPOCHREALTIME
 	LAST_ACC=""
@@ -554,7 +623,7 @@ run_one() {
 		for p in "${wrk_pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
 		[ $alive = 1 ] || break
 		sample "$rt" load "$t"
-		echo "$S_RT_PSS $S_RT_RSS $S_H_PSS $S_CG $S_TOTAL $S_TOTAL_PSS" >>"$work/load-$rt"
+		echo "$S_RT_PSS $S_RT_RSS $S_H_PSS $S_CG $S_TOTAL $S_TOTAL_PSS ${S_RATE:--} $S_CT $S_CT_MAX $S_CT_DROPS $S_HOST_OK $S_HOST_MS" >>"$work/load-$rt"
 	done
 	for p in "${wrk_pids[@]}"; do wait "$p" || true; done
 	wrk_pids=()
@@ -589,9 +658,49 @@ run_one() {
 	echo "$rt $N $fixed $fixed_rss $load $load_rss $perc $((load_cg / N)) $((load_h / N)) $total" \
 		"$start $end $rps $errs $T_CREATE $t_up $((disk / N)) $total_pss" >>"$OUT/summary.rows"
 
+	# the load, sample by sample: rate median and lowest, samples under half
+	# the median, conntrack peak, drops and the host's service
+	awk -v rt="$rt" -v d0="$ct_d0" '
+		$7 != "-" && $7 != "" { r[++nr] = $7 }
+		$8 != "-" && $8 > ctp { ctp = $8 }
+		$9 != "-" { ctm = $9 }
+		$10 != "-" { d1 = $10 }
+		{ hn++; if ($11 == 0) hf++; if ($12 > hms) hms = $12 }
+		END {
+			n = asort_(r, nr)
+			med = nr ? r[int((nr + 1) / 2)] : 0
+			low = nr ? r[1] : 0
+			for (i = 1; i <= nr; i++) if (r[i] < med / 2) under++
+			drops = (d0 != "-" && d1 != "") ? d1 - d0 : -1
+			printf "%s %d %d %d %d %d %s %d %d %d %d\n", rt, med, low, under, nr, ctp, (ctm == "" ? "-" : ctm), drops, hf, hn, hms
+		}
+		function asort_(a, n,   i, j, t) {
+			for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+			return n
+		}' "$work/load-$rt" >>"$OUT/load.rows"
+
 	log "$rt: stopping"
 	"${rt}_down"
 }
+
+# settle_conntrack RUNTIME: wait (SETTLE s at most) for the conntrack table to
+# come back to where it was before the suite, so the runtime before does not
+# weigh on this one's table
+settle_conntrack() {
+	local c i
+	read -r c _ _ < <(ct_read)
+	[ "$c" != - ] || return 0
+	for ((i = 0; i < SETTLE; i += 5)); do
+		read -r c _ _ < <(ct_read)
+		[ "$c" -le $((CT_BASE + 4 * N + 100)) ] && break
+		[ $i = 0 ] && log "$1: waiting for $c conntrack entries to expire (before the suite: $CT_BASE)"
+		sleep 5
+	done
+	[ "$c" -le $((CT_BASE + 4 * N + 100)) ] ||
+		log "$1: WARNING: $c conntrack entries left after ${SETTLE}s (before the suite: $CT_BASE)"
+}
+read -r CT_BASE _ _ < <(ct_read)
+[ "$CT_BASE" != - ] || CT_BASE=0
 
 for rt in $RUNTIMES; do
 	run_one "$rt"
@@ -607,6 +716,13 @@ done
 		total/ctr start end total-pss/ctr requests/s failed
 	awk '{ printf "%-7s %9d %8d %10d %8d %9d %9d %9d %13d %11d %7d\n", $1, $3, $7, $8, $9, $10, $11, $12, $18, $13, $14 }' \
 		"$OUT/summary.rows"
+	echo
+	printf 'under load, every %ss: requests/s as the servers accept them (median, lowest, samples\n' "$INTERVAL"
+	printf 'under half the median), the host conntrack table (peak entries, max, packets dropped\n'
+	printf 'for it during the load) and the host'"'"'s own service (requests that failed, slowest ms)\n'
+	printf '%-7s %8s %8s %11s %9s %9s %8s %11s %9s\n' runtime median lowest under-half ct-peak ct-max ct-drops host-failed host-ms
+	awk '{ printf "%-7s %8d %8d %5d of %-3d %9d %9s %8s %5d of %-3d %9d\n", $1, $2, $3, $4, $5, $6, $7, ($8 < 0 ? "-" : $8), $9, $10, $11 }' \
+		"$OUT/load.rows"
 	echo
 	printf '%-7s %16s %12s %14s %14s\n' runtime "create+start(s)" "per ctr(ms)" "answering(s)" "disk/ctr(KiB)"
 	awk '{ printf "%-7s %16.2f %12.0f %14.2f %14d\n", $1, $15, $15 * 1000 / $2, $16, $17 }' "$OUT/summary.rows"
@@ -643,10 +759,10 @@ done
 # ---- the plot ----
 gp="$OUT/plot.gp"
 {
-	echo "set terminal pngcairo size 1200,1200 noenhanced"
+	echo "set terminal pngcairo size 1200,1600 noenhanced"
 	echo "set output '$OUT/httpd.png'"
 	echo "set datafile separator ','"
-	echo "set multiplot layout 3,1 title 'httpd suite: $N containers per runtime, wrk $DURATION'"
+	echo "set multiplot layout 4,1 title 'httpd suite: $N containers per runtime, wrk $DURATION'"
 	echo "set grid; set key outside right; set xrange [0:*]"
 	# plot_rt COLUMN-EXPRESSION TITLE-SUFFIX: one line per runtime, the
 	# sample with all N up (t = 0) and those under load
@@ -671,6 +787,8 @@ gp="$OUT/plot.gp"
 	echo "unset logscale y; set yrange [0:*]"
 	echo "set ylabel 'requests/s (accepted connections)'"
 	plot_rt "\$11" ''
+	echo "set ylabel 'host conntrack entries'"
+	plot_rt "\$17" ''
 	echo "unset multiplot"
 } >"$gp"
 gnuplot "$gp"
