@@ -37,6 +37,21 @@ EOF
 	done
 }
 
+@test "no program links libarchive, and only rc-pull the shared libcrypto" {
+	local b needed bad=""
+	for b in "$BUILD"/bin/rc-*; do
+		needed=$(readelf -d "$b" | awk '/\(NEEDED\)/ { print $NF }')
+		case $needed in *libarchive*) bad+=" $(basename "$b"):libarchive" ;; esac
+		if [ "$(basename "$b")" != rc-pull ]; then
+			case $needed in *libcrypto*) bad+=" $(basename "$b"):libcrypto" ;; esac
+		fi
+	done
+	echo "linked:$bad"
+	[ -z "$bad" ]
+	# and rc-unpack still reads layers: it loads libarchive when it must
+	readelf -p .rodata "$BUILD/bin/rc-unpack" | grep -q 'libarchive\.so\.13'
+}
+
 @test "rc-monitor maps no shared library and links only libc" {
 	nm "$BUILD/bin/rc-monitor" >"$BATS_TEST_TMPDIR/syms"
 	if grep -q ' __asan_init$' "$BATS_TEST_TMPDIR/syms"; then

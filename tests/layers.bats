@@ -86,6 +86,34 @@ same_as_copy() { # image
 	[ "$status" -eq 1 ] && [[ $output == *"the blob is corrupt"* ]]
 }
 
+@test "a second container does not load libarchive; the first does, when it extracts" {
+	store_layout "$TEST_IMAGES/oci"
+	# LD_DEBUG=libs: the dynamic loader names every library it loads
+	LD_DEBUG=libs rc-unpack httpd c1 2>"$BATS_TEST_TMPDIR/first" >/dev/null
+	grep -q 'calling init: .*libarchive\.so' "$BATS_TEST_TMPDIR/first"
+	LD_DEBUG=libs rc-unpack httpd c2 2>"$BATS_TEST_TMPDIR/second" >/dev/null
+	grep -q 'calling init: .*libc\.so' "$BATS_TEST_TMPDIR/second"
+	not grep -E 'calling init: .*(libarchive|libxml2|libicu|libcrypto)\.so' "$BATS_TEST_TMPDIR/second"
+	is_overlay c2
+}
+
+@test "without libarchive, a first extraction fails saying so and leaves nothing half-done" {
+	store_layout "$TEST_IMAGES/oci"
+	local lib
+	lib=$(ldconfig -p | awk '$1 == "libarchive.so.13" && /x86-64|x86_64|64bit/ { print $NF; exit }')
+	[ -n "$lib" ] && [ -f "$lib" ]
+	# the library hidden in a mount namespace of this command only
+	run unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" rc-unpack httpd c1
+	[ "$status" -eq 1 ]
+	[[ $output == *"cannot load libarchive.so.13"* ]]
+	[ ! -e "$RC_ROOT/containers/c1" ]
+	[ -z "$(ls -A "$RC_ROOT/layers/sha256" 2>/dev/null)" ]
+	[ -z "$(ls -A "$RC_ROOT/layers/tmp" 2>/dev/null)" ]
+	# and with it back, the same command works
+	rc-unpack httpd c1 >/dev/null
+	is_overlay c1
+}
+
 @test "what a container changes goes to its upper directory, never to a shared layer" {
 	store_layout "$TEST_IMAGES/oci"
 	rc-unpack httpd c1

@@ -1,16 +1,21 @@
-/* digest.c - sha256 through OpenSSL's EVP interface; see digest.h. */
+/* digest.c - sha256 through OpenSSL's SHA256 functions; see digest.h.
+ * The low-level functions, not EVP: EVP's first use loads OpenSSL's default
+ * provider and its tables of algorithms, and registers their cleanup at exit,
+ * which costs a short-lived program such as rc-unpack several milliseconds. */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "base/digest.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int rc_sha256_init(struct rc_sha256 *h)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	SHA256_CTX *ctx = malloc(sizeof *ctx);
 
-	if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1) {
-		EVP_MD_CTX_free(ctx);
+	if (!ctx || SHA256_Init(ctx) != 1) {
+		free(ctx);
 		h->ctx = NULL;
 		return -1;
 	}
@@ -21,18 +26,17 @@ int rc_sha256_init(struct rc_sha256 *h)
 void rc_sha256_update(struct rc_sha256 *h, const void *data, size_t len)
 {
 	if (len)
-		EVP_DigestUpdate(h->ctx, data, len);
+		SHA256_Update(h->ctx, data, len);
 }
 
 void rc_sha256_final(struct rc_sha256 *h, char out[RC_DIGEST_LEN])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char md[32];
-	unsigned int n = 0;
+	unsigned char md[SHA256_DIGEST_LENGTH];
 
-	EVP_DigestFinal_ex(h->ctx, md, &n);
+	SHA256_Final(md, h->ctx);
 	memcpy(out, "sha256:", 7);
-	for (unsigned int i = 0; i < 32; i++) {
+	for (unsigned int i = 0; i < SHA256_DIGEST_LENGTH; i++) {
 		out[7 + 2 * i] = hex[md[i] >> 4];
 		out[8 + 2 * i] = hex[md[i] & 15];
 	}
@@ -42,7 +46,7 @@ void rc_sha256_final(struct rc_sha256 *h, char out[RC_DIGEST_LEN])
 
 void rc_sha256_free(struct rc_sha256 *h)
 {
-	EVP_MD_CTX_free(h->ctx);
+	free(h->ctx);
 	h->ctx = NULL;
 }
 

@@ -7,7 +7,7 @@
 #define RC_DIGEST_LEN 72 /* "sha256:" + 64 hex + NUL */
 
 struct rc_sha256 {
-	void *ctx; /* OpenSSL EVP_MD_CTX, opaque here */
+	void *ctx; /* OpenSSL SHA256_CTX, opaque here */
 };
 
 /* 0 or -1 (out of memory). */

@@ -4,9 +4,8 @@
 #include "base/digest.h"
 #include "base/fs.h"
 #include "base/safepath.h"
+#include "image/libarchive.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -257,11 +256,11 @@ static int add_upper(struct layer *l, int parent, const char *name, struct rc_er
 
 static void entry_times(struct archive_entry *ent, struct timespec ts[2])
 {
-	ts[1].tv_sec = archive_entry_mtime(ent);
-	ts[1].tv_nsec = archive_entry_mtime_nsec(ent);
-	if (archive_entry_atime_is_set(ent)) {
-		ts[0].tv_sec = archive_entry_atime(ent);
-		ts[0].tv_nsec = archive_entry_atime_nsec(ent);
+	ts[1].tv_sec = sym_archive_entry_mtime(ent);
+	ts[1].tv_nsec = sym_archive_entry_mtime_nsec(ent);
+	if (sym_archive_entry_atime_is_set(ent)) {
+		ts[0].tv_sec = sym_archive_entry_atime(ent);
+		ts[0].tv_nsec = sym_archive_entry_atime_nsec(ent);
 	} else {
 		ts[0] = ts[1];
 	}
@@ -275,11 +274,11 @@ static int set_xattrs(struct layer *l, int fd, int parent, const char *name,
 	size_t len;
 	char proc[64 + NAME_MAX];
 
-	if (archive_entry_xattr_reset(ent) == 0)
+	if (sym_archive_entry_xattr_reset(ent) == 0)
 		return 0;
 	if (fd < 0)
 		snprintf(proc, sizeof proc, "/proc/self/fd/%d/%s", parent, name);
-	while (archive_entry_xattr_next(ent, &key, &val, &len) == ARCHIVE_OK) {
+	while (sym_archive_entry_xattr_next(ent, &key, &val, &len) == ARCHIVE_OK) {
 		int r;
 
 		/* overlayfs reads these as whiteouts, opaque directories and
@@ -287,7 +286,7 @@ static int set_xattrs(struct layer *l, int fd, int parent, const char *name,
 		if (!strncmp(key, "trusted.overlay.", 16)) {
 			fprintf(stderr, "%s: warning: extended attribute %s dropped from %s: "
 				"overlayfs markers are rc's to make\n", program_invocation_short_name,
-				key, archive_entry_pathname(ent));
+				key, sym_archive_entry_pathname(ent));
 			continue;
 		}
 		/* lsetxattr on /proc/self/fd/PARENT/NAME: the parent is the
@@ -301,7 +300,7 @@ static int set_xattrs(struct layer *l, int fd, int parent, const char *name,
 			if (!l->xattr_warned)
 				fprintf(stderr, "%s: warning: extended attribute %s not set on %s: %s\n",
 					program_invocation_short_name, key,
-					archive_entry_pathname(ent), strerror(errno));
+					sym_archive_entry_pathname(ent), strerror(errno));
 			l->xattr_warned = true;
 			continue;
 		}
@@ -316,10 +315,10 @@ static int set_xattrs(struct layer *l, int fd, int parent, const char *name,
 static int set_meta(struct layer *l, int fd, int parent, const char *name,
 		    struct archive_entry *ent, const char *rel, struct rc_err *e)
 {
-	mode_t type = archive_entry_filetype(ent);
-	uid_t uid = (uid_t)archive_entry_uid(ent);
-	gid_t gid = (gid_t)archive_entry_gid(ent);
-	mode_t perm = archive_entry_perm(ent) & 07777;
+	mode_t type = sym_archive_entry_filetype(ent);
+	uid_t uid = (uid_t)sym_archive_entry_uid(ent);
+	gid_t gid = (gid_t)sym_archive_entry_gid(ent);
+	mode_t perm = sym_archive_entry_perm(ent) & 07777;
 	struct timespec ts[2];
 
 	if ((fd >= 0 ? fchown(fd, uid, gid) : fchownat(parent, name, uid, gid, AT_SYMLINK_NOFOLLOW)) < 0)
@@ -361,7 +360,7 @@ static int write_data(struct layer *l, struct archive *a, int fd, struct archive
 	la_int64_t off, end = 0;
 	int r;
 
-	while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+	while ((r = sym_archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
 		const char *p = buf;
 
 		if (l->cancel && *l->cancel)
@@ -381,10 +380,10 @@ static int write_data(struct layer *l, struct archive *a, int fd, struct archive
 			end = off;
 	}
 	if (r != ARCHIVE_EOF)
-		return rc_errf(e, archive_errno(a) > 0 ? archive_errno(a) : 0,
-			       "reading its content: %s", archive_error_string(a));
-	if (archive_entry_size_is_set(ent) && end < archive_entry_size(ent) &&
-	    ftruncate(fd, archive_entry_size(ent)) < 0)
+		return rc_errf(e, sym_archive_errno(a) > 0 ? sym_archive_errno(a) : 0,
+			       "reading its content: %s", sym_archive_error_string(a));
+	if (sym_archive_entry_size_is_set(ent) && end < sym_archive_entry_size(ent) &&
+	    ftruncate(fd, sym_archive_entry_size(ent)) < 0)
 		return rc_errf(e, errno, "sizing it");
 	return 0;
 }
@@ -463,16 +462,16 @@ static int make_dir(struct layer *l, int parent, const char *name, struct archiv
 static int make_special(struct layer *l, int parent, const char *name, struct archive_entry *ent,
 			const char *rel, struct rc_err *e)
 {
-	mode_t type = archive_entry_filetype(ent);
+	mode_t type = sym_archive_entry_filetype(ent);
 
 	if (type == AE_IFLNK) {
-		const char *target = archive_entry_symlink(ent);
+		const char *target = sym_archive_entry_symlink(ent);
 		if (!target)
 			return rc_errf(e, 0, "symlink without a target");
 		CREATE_OR_REPLACE(l, parent, name, e, "symlink", symlinkat(target, parent, name));
 	} else {
-		dev_t dev = type == AE_IFIFO ? 0 : makedev(archive_entry_rdevmajor(ent),
-							   archive_entry_rdevminor(ent));
+		dev_t dev = type == AE_IFIFO ? 0 : makedev(sym_archive_entry_rdevmajor(ent),
+							   sym_archive_entry_rdevminor(ent));
 		if (type == AE_IFCHR && dev == makedev(0, 0))
 			return rc_errf(e, 0, "a 0/0 character device is how overlayfs marks a "
 				       "whiteout: refused");
@@ -642,10 +641,10 @@ static int apply_root(struct layer *l, struct archive_entry *ent, struct rc_err 
 	_cleanup_close_ int fd = -1;
 	struct stat st;
 
-	if (archive_entry_filetype(ent) != AE_IFDIR || archive_entry_hardlink(ent))
+	if (sym_archive_entry_filetype(ent) != AE_IFDIR || sym_archive_entry_hardlink(ent))
 		return rc_errf(e, 0, "a %s cannot replace the root directory",
-			       archive_entry_hardlink(ent) ? "hard link"
-						     : type_name(archive_entry_filetype(ent)));
+			       sym_archive_entry_hardlink(ent) ? "hard link"
+						     : type_name(sym_archive_entry_filetype(ent)));
 	fd = openat(l->rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return rc_errf(e, errno, "opening the root directory");
@@ -660,10 +659,10 @@ static int apply_root(struct layer *l, struct archive_entry *ent, struct rc_err 
 static int apply_entry(struct layer *l, struct archive *a, struct archive_entry *ent,
 		       struct rc_err *e)
 {
-	const char *raw = archive_entry_pathname(ent), *base, *name, *target = NULL, *link;
+	const char *raw = sym_archive_entry_pathname(ent), *base, *name, *target = NULL, *link;
 	char rel[PATH_MAX];
 	int parent;
-	mode_t type = archive_entry_filetype(ent);
+	mode_t type = sym_archive_entry_filetype(ent);
 
 	if (!raw)
 		return rc_errf(e, 0, "an entry without a name");
@@ -693,7 +692,7 @@ static int apply_entry(struct layer *l, struct archive *a, struct archive_entry 
 	parent = parent_get(l, rel, &name);
 	if (parent < 0)
 		return rc_errf(e, errno, "opening its directory");
-	link = archive_entry_hardlink(ent);
+	link = sym_archive_entry_hardlink(ent);
 	if (link)
 		return make_hardlink(l, parent, name, link, e);
 	switch (type) {
@@ -816,14 +815,14 @@ static la_ssize_t blob_read(struct archive *a, void *arg, const void **ret)
 
 	for (;;) {
 		if (b->cancel && *b->cancel) {
-			archive_set_error(a, EINTR, "interrupted");
+			sym_archive_set_error(a, EINTR, "interrupted");
 			return -1;
 		}
 		n = read(b->fd, b->buf, READ_CHUNK);
 		if (n >= 0)
 			break;
 		if (errno != EINTR) {
-			archive_set_error(a, errno, "reading the blob: %s", strerror(errno));
+			sym_archive_set_error(a, errno, "reading the blob: %s", strerror(errno));
 			return -1;
 		}
 	}
@@ -862,10 +861,10 @@ struct plain {
 static la_ssize_t plain_read(struct archive *a, void *arg, const void **ret)
 {
 	struct plain *p = arg;
-	la_ssize_t n = archive_read_data(p->raw, p->buf, READ_CHUNK);
+	la_ssize_t n = sym_archive_read_data(p->raw, p->buf, READ_CHUNK);
 
 	if (n < 0) {
-		archive_set_error(a, archive_errno(p->raw), "%s", archive_error_string(p->raw));
+		sym_archive_set_error(a, sym_archive_errno(p->raw), "%s", sym_archive_error_string(p->raw));
 		return -1;
 	}
 	rc_sha256_update(&p->hash, p->buf, (size_t)n);
@@ -877,11 +876,11 @@ static int plain_drain(struct plain *p, struct rc_err *e)
 {
 	la_ssize_t n;
 
-	while ((n = archive_read_data(p->raw, p->buf, READ_CHUNK)) > 0)
+	while ((n = sym_archive_read_data(p->raw, p->buf, READ_CHUNK)) > 0)
 		rc_sha256_update(&p->hash, p->buf, (size_t)n);
 	if (n < 0)
-		return rc_errf(e, archive_errno(p->raw) > 0 ? archive_errno(p->raw) : 0,
-			       "decompressing the layer: %s", archive_error_string(p->raw));
+		return rc_errf(e, sym_archive_errno(p->raw) > 0 ? sym_archive_errno(p->raw) : 0,
+			       "decompressing the layer: %s", sym_archive_error_string(p->raw));
 	return 0;
 }
 
@@ -890,13 +889,13 @@ static int read_entries(struct layer *l, struct archive *a, struct rc_err *e)
 	struct archive_entry *ent;
 	int r;
 
-	while ((r = archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
+	while ((r = sym_archive_read_next_header(a, &ent)) != ARCHIVE_EOF) {
 		const char *p;
 
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) /* RETRY too: the entry is unusable */
-			return rc_errf(e, archive_errno(a) > 0 ? archive_errno(a) : 0,
-				       "reading the tar: %s", archive_error_string(a));
-		p = archive_entry_pathname(ent);
+			return rc_errf(e, sym_archive_errno(a) > 0 ? sym_archive_errno(a) : 0,
+				       "reading the tar: %s", sym_archive_error_string(a));
+		p = sym_archive_entry_pathname(ent);
 		if (l->cancel && *l->cancel)
 			return rc_errf(e, EINTR, "unpacking");
 		if (apply_entry(l, a, ent, e) < 0)
@@ -909,8 +908,8 @@ static int archive_fail(struct archive *a, const char *what, struct rc_err *e)
 {
 	if (!a)
 		return rc_errf(e, ENOMEM, "%s", what);
-	return rc_errf(e, archive_errno(a) > 0 ? archive_errno(a) : 0, "%s: %s", what,
-		       archive_error_string(a));
+	return rc_errf(e, sym_archive_errno(a) > 0 ? sym_archive_errno(a) : 0, "%s: %s", what,
+		       sym_archive_error_string(a));
 }
 
 /* Two libarchive readers: raw decompresses the blob (gzip, zstd or none),
@@ -920,21 +919,21 @@ static int open_readers(struct blob *b, struct plain *p, struct archive **ret_ta
 {
 	struct archive *tar;
 
-	p->raw = archive_read_new();
+	p->raw = sym_archive_read_new();
 	if (!p->raw)
 		return archive_fail(NULL, "reading the layer", e);
-	archive_read_support_filter_gzip(p->raw);
-	archive_read_support_filter_zstd(p->raw);
-	archive_read_support_format_raw(p->raw);
-	if (archive_read_open(p->raw, b, NULL, blob_read, NULL) != ARCHIVE_OK ||
-	    archive_read_next_header(p->raw, &(struct archive_entry *){ NULL }) != ARCHIVE_OK)
+	sym_archive_read_support_filter_gzip(p->raw);
+	sym_archive_read_support_filter_zstd(p->raw);
+	sym_archive_read_support_format_raw(p->raw);
+	if (sym_archive_read_open(p->raw, b, NULL, blob_read, NULL) != ARCHIVE_OK ||
+	    sym_archive_read_next_header(p->raw, &(struct archive_entry *){ NULL }) != ARCHIVE_OK)
 		return archive_fail(p->raw, "decompressing the layer", e);
-	*ret_tar = tar = archive_read_new();
+	*ret_tar = tar = sym_archive_read_new();
 	if (!tar)
 		return archive_fail(NULL, "reading the layer", e);
-	archive_read_support_format_tar(tar);
-	archive_read_support_format_empty(tar);
-	if (archive_read_open(tar, p, NULL, plain_read, NULL) != ARCHIVE_OK)
+	sym_archive_read_support_format_tar(tar);
+	sym_archive_read_support_format_empty(tar);
+	if (sym_archive_read_open(tar, p, NULL, plain_read, NULL) != ARCHIVE_OK)
 		return archive_fail(tar, "reading the layer", e);
 	return 0;
 }
@@ -958,6 +957,8 @@ int rc_layer_apply(int rootfd, const struct rc_layer_src *src, struct rc_err *e)
 	struct archive *tar = NULL;
 	int r = -1;
 
+	if (rc_libarchive_load(e) < 0)
+		return -1;
 	b.buf = malloc(READ_CHUNK);
 	p.buf = malloc(READ_CHUNK);
 	if (!b.buf || !p.buf || rc_sha256_init(&b.hash) < 0) {
@@ -988,9 +989,9 @@ out:
 	if (p.hash.ctx)
 		rc_sha256_free(&p.hash);
 	if (tar)
-		archive_read_free(tar);
+		sym_archive_read_free(tar);
 	if (p.raw)
-		archive_read_free(p.raw);
+		sym_archive_read_free(p.raw);
 	free(b.buf);
 	free(p.buf);
 	layer_free(&l);
