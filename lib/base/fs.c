@@ -30,6 +30,22 @@ int rc_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* A rename is durable only once its directory is synced. fsync refuses an
+ * O_PATH descriptor (EBADF), which is how many callers hold a directory:
+ * then the directory is opened for it. */
+static void sync_dir(int dirfd)
+{
+	int fd;
+
+	if (dirfd != AT_FDCWD && fsync(dirfd) == 0)
+		return;
+	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 static int write_file(int dirfd, const char *name, const void *data, size_t len,
 		      mode_t mode, bool sync, struct rc_err *e)
 {
@@ -54,9 +70,8 @@ static int write_file(int dirfd, const char *name, const void *data, size_t len,
 		unlinkat(dirfd, tmp, 0);
 		return rc_errf(e, -r, "writing %s", name);
 	}
-	/* The rename is durable only once the directory is synced. */
 	if (sync)
-		fsync(dirfd == AT_FDCWD ? fd : dirfd);
+		sync_dir(dirfd);
 	return 0;
 }
 
