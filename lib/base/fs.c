@@ -46,8 +46,10 @@ static void sync_dir(int dirfd)
 	}
 }
 
+enum sync { SYNC_NONE, SYNC_FILE, SYNC_FILE_AND_DIR };
+
 static int write_file(int dirfd, const char *name, const void *data, size_t len,
-		      mode_t mode, bool sync, struct rc_err *e)
+		      mode_t mode, enum sync sync, struct rc_err *e)
 {
 	char tmp[4096];
 	_cleanup_close_ int fd = -1;
@@ -60,7 +62,7 @@ static int write_file(int dirfd, const char *name, const void *data, size_t len,
 	if (fd < 0)
 		return rc_errf(e, errno, "creating %s", tmp);
 	r = rc_write_all(fd, data, len);
-	if (r == 0 && sync && fsync(fd) < 0)
+	if (r == 0 && sync != SYNC_NONE && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;
@@ -70,7 +72,7 @@ static int write_file(int dirfd, const char *name, const void *data, size_t len,
 		unlinkat(dirfd, tmp, 0);
 		return rc_errf(e, -r, "writing %s", name);
 	}
-	if (sync)
+	if (sync == SYNC_FILE_AND_DIR)
 		sync_dir(dirfd);
 	return 0;
 }
@@ -78,13 +80,19 @@ static int write_file(int dirfd, const char *name, const void *data, size_t len,
 int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
 		     mode_t mode, struct rc_err *e)
 {
-	return write_file(dirfd, name, data, len, mode, true, e);
+	return write_file(dirfd, name, data, len, mode, SYNC_FILE_AND_DIR, e);
+}
+
+int rc_write_file_nodirsync_at(int dirfd, const char *name, const void *data, size_t len,
+			       mode_t mode, struct rc_err *e)
+{
+	return write_file(dirfd, name, data, len, mode, SYNC_FILE, e);
 }
 
 int rc_write_file_nosync_at(int dirfd, const char *name, const void *data, size_t len,
 			    mode_t mode, struct rc_err *e)
 {
-	return write_file(dirfd, name, data, len, mode, false, e);
+	return write_file(dirfd, name, data, len, mode, SYNC_NONE, e);
 }
 
 int rc_read_file_at(int dirfd, const char *name, size_t max, char **ret_data,

@@ -13,6 +13,12 @@
 int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
 		     mode_t mode, struct rc_err *e);
 
+/* rc_write_file_at that syncs the file but not the directory: for a new
+ * directory its writer syncs once, when it is complete and before it is
+ * renamed into place (a container's bundle), instead of once per file. */
+int rc_write_file_nodirsync_at(int dirfd, const char *name, const void *data, size_t len,
+			       mode_t mode, struct rc_err *e);
+
 /* rc_write_file_at without the fsyncs: still atomic (readers see the old
  * file or the new one), but not durable across a power loss. For state that
  * describes kernel objects, which do not survive a reboot either (address

@@ -358,6 +358,8 @@ static int copy_root_attrs(const struct rc_layers *ls, const struct stack *st, i
 	return 0;
 }
 
+/* Into the new bundle, which rc-unpack syncs whole before it is moved into
+ * place. */
 static int write_layers_file(int bundle, const struct rc_image *img, struct rc_err *e)
 {
 	_cleanup_free_ char *text = malloc(img->nlayers * RC_DIGEST_LEN + 1);
@@ -367,7 +369,7 @@ static int write_layers_file(int bundle, const struct rc_image *img, struct rc_e
 		return rc_errf(e, ENOMEM, "writing layers");
 	for (size_t i = 0; i < img->nlayers; i++)
 		len += (size_t)sprintf(text + len, "%s\n", img->layers[i].diff_id);
-	return rc_write_file_at(bundle, "layers", text, len, 0644, e);
+	return rc_write_file_nodirsync_at(bundle, "layers", text, len, 0644, e);
 }
 
 static int sync_dir(int bundle, struct rc_err *e)

@@ -70,8 +70,8 @@ static int write_config(const struct rc_image *img, const char *name, int bundle
 	text = json_dumps(spec, JSON_INDENT(2));
 	if (!text || asprintf(&line, "%s %s\n", img->ref, img->manifest.digest) < 0)
 		return rc_errf(e, ENOMEM, "making config.json");
-	if (rc_write_file_at(bundle, RC_FILE_CONFIG, text, strlen(text), 0644, e) < 0 ||
-	    rc_write_file_at(bundle, RC_FILE_IMAGE, line, strlen(line), 0644, e) < 0)
+	if (rc_write_file_nodirsync_at(bundle, RC_FILE_CONFIG, text, strlen(text), 0644, e) < 0 ||
+	    rc_write_file_nodirsync_at(bundle, RC_FILE_IMAGE, line, strlen(line), 0644, e) < 0)
 		return -1;
 	return 0;
 }
