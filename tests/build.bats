@@ -70,7 +70,7 @@ EOF
 	fi
 	# No symbol of the libraries the other programs use.
 	grep -q ' T main$' "$BATS_TEST_TMPDIR/syms"
-	run grep -E ' [TtU] (json_|curl_|archive_(read|write|entry)|cap_|mnl_|nftnl_|seccomp_|EVP_)' \
+	run grep -E ' [TtU] (json_|curl_|archive_(read|write|entry)|cap_|mnl_|nftnl_|seccomp_|EVP_|SHA256_|OPENSSL_)' \
 		"$BATS_TEST_TMPDIR/syms"
 	echo "$output"
 	[ "$status" -eq 1 ]

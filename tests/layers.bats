@@ -93,17 +93,19 @@ same_as_copy() { # image
 	grep -q 'calling init: .*libarchive\.so' "$BATS_TEST_TMPDIR/first"
 	LD_DEBUG=libs rc-unpack httpd c2 2>"$BATS_TEST_TMPDIR/second" >/dev/null
 	grep -q 'calling init: .*libc\.so' "$BATS_TEST_TMPDIR/second"
-	not grep -E 'calling init: .*(libarchive|libxml2|libicu|libcrypto)\.so' "$BATS_TEST_TMPDIR/second"
+	not grep -E 'calling init: .*(libarchive|libxml2|libicu[a-z]*|libcrypto)\.so' "$BATS_TEST_TMPDIR/second"
 	is_overlay c2
 }
 
 @test "without libarchive, a first extraction fails saying so and leaves nothing half-done" {
 	store_layout "$TEST_IMAGES/oci"
-	local lib
-	lib=$(ldconfig -p | awk '$1 == "libarchive.so.13" && /x86-64|x86_64|64bit/ { print $NF; exit }')
-	[ -n "$lib" ] && [ -f "$lib" ]
-	# the library hidden in a mount namespace of this command only
-	run unshare -m sh -c 'mount --bind /dev/null "$1" && shift && exec "$@"' sh "$lib" rc-unpack httpd c1
+	local libs
+	# every libarchive.so.13 the loader knows of (one per architecture)
+	libs=$(ldconfig -p | awk '$1 == "libarchive.so.13" { print $NF }' | tr '\n' ' ')
+	[ -n "$libs" ]
+	# hidden in a mount namespace of this command only
+	run unshare -m sh -c 'for l in $1; do mount --bind /dev/null "$l" || exit 9; done; shift; exec "$@"' \
+		sh "$libs" rc-unpack httpd c1
 	[ "$status" -eq 1 ]
 	[[ $output == *"cannot load libarchive.so.13"* ]]
 	[ ! -e "$RC_ROOT/containers/c1" ]

@@ -30,16 +30,23 @@ int rc_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* A rename is durable only once its directory is synced. fsync refuses an
- * O_PATH descriptor (EBADF), which is how many callers hold a directory:
- * then the directory is opened for it. */
-static void sync_dir(int dirfd)
+/* fsync refuses an O_PATH descriptor (EBADF), which is how many callers
+ * hold a directory: then the directory is opened for it. */
+void rc_sync_parent_at(int dirfd, const char *name)
 {
+	const char *slash = strrchr(name, '/');
+	char parent[4096];
 	int fd;
 
-	if (dirfd != AT_FDCWD && fsync(dirfd) == 0)
+	if (!slash) {
+		if (dirfd != AT_FDCWD && fsync(dirfd) == 0)
+			return;
+		snprintf(parent, sizeof parent, ".");
+	} else if (snprintf(parent, sizeof parent, "%.*s", (int)(slash - name + 1), name) >=
+		   (int)sizeof parent) {
 		return;
-	fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	fd = openat(dirfd, parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd);
 		close(fd);
@@ -62,9 +69,9 @@ static int write_file(int dirfd, const char *name, const void *data, size_t len,
 	if (fd < 0)
 		return rc_errf(e, errno, "creating %s", tmp);
 	r = rc_write_all(fd, data, len);
-	if (r == 0 && sync != SYNC_NONE && fsync(fd) < 0)
-		r = -errno;
 	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0 && sync != SYNC_NONE && fsync(fd) < 0)
 		r = -errno;
 	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
 		r = -errno;
@@ -73,7 +80,7 @@ static int write_file(int dirfd, const char *name, const void *data, size_t len,
 		return rc_errf(e, -r, "writing %s", name);
 	}
 	if (sync == SYNC_FILE_AND_DIR)
-		sync_dir(dirfd);
+		rc_sync_parent_at(dirfd, name);
 	return 0;
 }
 

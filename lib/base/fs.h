@@ -13,6 +13,11 @@
 int rc_write_file_at(int dirfd, const char *name, const void *data, size_t len,
 		     mode_t mode, struct rc_err *e);
 
+/* Sync the directory that holds dirfd/name (dirfd itself unless name has a
+ * slash), so that a rename to name is durable. Best effort: a directory
+ * that cannot be opened is left as it is. */
+void rc_sync_parent_at(int dirfd, const char *name);
+
 /* rc_write_file_at that syncs the file but not the directory: for a new
  * directory its writer syncs once, when it is complete and before it is
  * renamed into place (a container's bundle), instead of once per file. */

@@ -26,13 +26,22 @@ int rc_libarchive_load(struct rc_err *e)
 	if (!dl)
 		return rc_errf(e, 0, "cannot load %s (libarchive, to read layers): %s",
 			       LIBARCHIVE_SONAME, dlerror());
-#define RC_LIBARCHIVE_SYM(name)                                                         \
-	if (!(sym_##name = (__typeof__(name) *)dlsym(dl, #name))) {                        \
-		dlclose(dl);                                                               \
-		return rc_errf(e, 0, "%s has no %s: %s", LIBARCHIVE_SONAME, #name, dlerror()); \
+	/* A library without one of them is refused whole: none of the
+	 * pointers is left set, and the library stays open (the message of
+	 * dlerror would not survive a dlclose). */
+#define RC_LIBARCHIVE_SYM(name)                                                   \
+	if (!(sym_##name = (__typeof__(name) *)dlsym(dl, #name))) {                  \
+		rc_errf(e, 0, "%s has no %s: %s", LIBARCHIVE_SONAME, #name, dlerror()); \
+		goto missing;                                                        \
 	}
 	RC_LIBARCHIVE_FUNCS(RC_LIBARCHIVE_SYM)
 #undef RC_LIBARCHIVE_SYM
 	loaded = true;
 	return 0;
+
+missing:
+#define RC_LIBARCHIVE_UNSET(name) sym_##name = NULL;
+	RC_LIBARCHIVE_FUNCS(RC_LIBARCHIVE_UNSET)
+#undef RC_LIBARCHIVE_UNSET
+	return -1;
 }

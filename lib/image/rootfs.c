@@ -372,15 +372,6 @@ static int write_layers_file(int bundle, const struct rc_image *img, struct rc_e
 	return rc_write_file_nodirsync_at(bundle, "layers", text, len, 0644, e);
 }
 
-static int sync_dir(int bundle, struct rc_err *e)
-{
-	_cleanup_close_ int fd = openat(bundle, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || fsync(fd) < 0)
-		return rc_errf(e, errno, "syncing the container's directory");
-	return 0;
-}
-
 static int make_dirs(int bundle, struct rc_err *e)
 {
 	static const char *const dirs[] = { "upper", "work", "rootfs" };
@@ -403,7 +394,7 @@ int rc_rootfs_create(const struct rc_layers *ls, int bundle, const char *dir,
 		return rc_errf(e, ENOMEM, "making the rootfs");
 	if (stack_load(ls, st.ids, img->nlayers, &st, e) == 0 && make_dirs(bundle, e) == 0 &&
 	    write_layers_file(bundle, img, e) == 0 && copy_root_attrs(ls, &st, bundle, e) == 0 &&
-	    sync_dir(bundle, e) == 0 && mount_stack(ls, bundle, dir, &st, e) == 0)
+	    mount_stack(ls, bundle, dir, &st, e) == 0)
 		r = 0;
 	stack_free(&st);
 	return r;

@@ -191,7 +191,7 @@ int rc_store_ingest_commit(const struct rc_store *s, const char *digest, int fd,
 	else if (renameat(s->dirfd, from, s->dirfd, to) < 0)
 		r = rc_errf(e, errno, "moving blob %s into the store", digest);
 	else
-		fsync(s->dirfd);
+		rc_sync_parent_at(s->dirfd, to);
 	close(fd); /* drops the lock only once the blob is in place */
 	return r;
 }

@@ -30,8 +30,8 @@ int main(void)
 	}
 	if (!a)
 		return 1;
-	/* a million 'a', in pieces of 1, 63, 64, 65, ... bytes, crossing
-	 * every block boundary a different way */
+	/* a million 'a', in pieces of 1, 8, 57, 400, ... bytes (up to 4099),
+	 * crossing the 64-byte block boundaries at changing offsets */
 	memset(a, 'a', n);
 	ok(rc_sha256_init(&h) == 0, "a context for a million bytes");
 	for (size_t off = 0, step = 1; off < n; off += step, step = step * 7 % 4099 + 1)
