@@ -115,14 +115,8 @@ mkdir -p "$OUT"
 work=$(mktemp -d /tmp/rcb.XXXXXX)   # short: docker's sockets live under it
 tag=rcb$$                           # container names: cgroups are named after them
 log() { printf '%s bench-httpd: %s\n' "$(date +%T)" "$*" >&2; }
-
-# another service on this host, outside every container: is the machine
-# still answering beside the suite
 HOST_PORT=$((PORT_BASE + 3000))
-mkdir -p "$work/www"
-echo "the host's own service" >"$work/www/index.html"
-busybox httpd -f -p "127.0.0.1:$HOST_PORT" -h "$work/www" &
-host_pid=$!
+host_pid=""
 
 # ---- what the machine looked like before, to leave it that way ----
 had_br_netfilter=0
@@ -513,8 +507,9 @@ drop_empty_new_tables() {
 }
 
 # The load generator runs in a CPU cgroup of its own, a sibling of the
-# runtimes' groups (rc/, docker/, libpod_parent/ or machine.slice): left in the
-# root group, each of the N wrk processes would weigh as much as the whole
+# runtimes' groups (rc/, docker/, libpod_parent/ or machine.slice): left where
+# it started (cgroup v1: the root group, where each task weighs as much as a
+# whole group), each of the N wrk processes would weigh as much as the whole
 # group of N servers, and the servers would get 1/(N+1) of the CPU.
 wrk_cg=""
 for d in /sys/fs/cgroup/cpu /sys/fs/cgroup; do
@@ -537,7 +532,7 @@ cleanup() {
 	trap - EXIT INT TERM ERR
 	set +e
 	stop_wrk
-	kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null
+	[ -z "$host_pid" ] || { kill "$host_pid" 2>/dev/null && wait "$host_pid" 2>/dev/null; }
 	[ -z "$wrk_cg" ] || rmdir "$wrk_cg"
 	rc_down
 	podman_down
@@ -556,6 +551,14 @@ set -E
 failed=""
 trap '[ -n "${failed:-}" ] || echo "bench-httpd: failed at line $LINENO: $BASH_COMMAND" >&2; failed=1' ERR
 trap 'exit 130' INT TERM
+
+# another service on this host, outside every container: is the machine
+# still answering beside the suite
+mkdir -p "$work/www"
+echo "the host's own service" >"$work/www/index.html"
+busybox httpd -f -p "127.0.0.1:$HOST_PORT" -h "$work/www" &
+host_pid=$!
+wait_port "$HOST_PORT"
 
 # ---- one runtime ----
 echo "runtime,n,phase,t_s,runtime_pss_kib,runtime_rss_kib,runtime_procs,httpd_pss_kib,httpd_rss_kib,httpd_procs,conns_per_s,ctr_anon_kib,ctr_file_kib,ctr_cgroups,total_per_ctr_kib,total_pss_per_ctr_kib,ct_count,ct_max,ct_drops,host_ok,host_ms" >"$OUT/samples.csv"
@@ -611,7 +614,8 @@ run_one() {
 		wrk -t 1 -c "$WRK_CONNS" -d "$DURATION" "http://127.0.0.1:$((base + i))/" \
 			>"$work/wrk-$rt/$i.out" 2>&1 &
 		wrk_pids+=($!)
-		[ -z "$wrk_cg" ] || echo $! >"$wrk_cg/cgroup.procs"
+		[ -z "$wrk_cg" ] || echo $! >"$wrk_cg/cgroup.procs" 2>/dev/null ||
+			log "$rt: wrk $i ended before it could be moved to $wrk_cg"
 	done
 	t_start=$EPOCHREALTIME
 	LAST_ACC=""
@@ -690,6 +694,9 @@ settle_conntrack() {
 	local c i
 	read -r c _ _ < <(ct_read)
 	[ "$c" != - ] || return 0
+	# conntrack loaded since the suite began (by a runtime's rules): what
+	# is there now is the baseline
+	[ -n "$CT_BASE" ] || { CT_BASE=$c; return 0; }
 	for ((i = 0; i < SETTLE; i += 5)); do
 		read -r c _ _ < <(ct_read)
 		[ "$c" -le $((CT_BASE + 4 * N + 100)) ] && break
@@ -700,7 +707,7 @@ settle_conntrack() {
 		log "$1: WARNING: $c conntrack entries left after ${SETTLE}s (before the suite: $CT_BASE)"
 }
 read -r CT_BASE _ _ < <(ct_read)
-[ "$CT_BASE" != - ] || CT_BASE=0
+[ "$CT_BASE" != - ] || CT_BASE=""
 
 for rt in $RUNTIMES; do
 	run_one "$rt"
@@ -720,8 +727,8 @@ done
 	printf 'under load, every %ss: requests/s as the servers accept them (median, lowest, samples\n' "$INTERVAL"
 	printf 'under half the median), the host conntrack table (peak entries, max, packets dropped\n'
 	printf 'for it during the load) and the host'"'"'s own service (requests that failed, slowest ms)\n'
-	printf '%-7s %8s %8s %11s %9s %9s %8s %11s %9s\n' runtime median lowest under-half ct-peak ct-max ct-drops host-failed host-ms
-	awk '{ printf "%-7s %8d %8d %5d of %-3d %9d %9s %8s %5d of %-3d %9d\n", $1, $2, $3, $4, $5, $6, $7, ($8 < 0 ? "-" : $8), $9, $10, $11 }' \
+	printf '%-7s %8s %8s %14s %9s %9s %8s %14s %9s\n' runtime median lowest under-half ct-peak ct-max ct-drops host-failed host-ms
+	awk '{ printf "%-7s %8d %8d %5d of %-5d %9d %9s %8s %5d of %-5d %9d\n", $1, $2, $3, $4, $5, $6, $7, ($8 < 0 ? "-" : $8), $9, $10, $11 }' \
 		"$OUT/load.rows"
 	echo
 	printf '%-7s %16s %12s %14s %14s\n' runtime "create+start(s)" "per ctr(ms)" "answering(s)" "disk/ctr(KiB)"
