@@ -216,11 +216,7 @@ int rc_layers_ensure(const struct rc_layers *ls, const struct rc_store *s,
 		rc_rm_rf_at(ls->dirfd, tmp, &ignore);
 		return -1;
 	}
-	{
-		_cleanup_close_ int d = openat(ls->dirfd, "sha256", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (d >= 0)
-			fsync(d);
-	}
+	rc_sync_parent_at(ls->dirfd, final);
 	if (ret_extracted)
 		*ret_extracted = true;
 	return 0;
